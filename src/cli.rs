@@ -1,0 +1,596 @@
+//! The command line: argument parsing, loading, rendering, exit codes.
+//!
+//! Everything the user sees leaves through [`Out`], which runs every byte through the run's
+//! [`Redactor`] — stdout, stderr and report files alike — so no path can print a secret.
+//! Errors that stop a run before it starts (bad flag, unreadable or invalid config or checklist)
+//! exit 2 with file:line:column; a finished run exits 0 or 1 as its report says.
+
+use crate::checklist::{self, Checklist, Embedded};
+use crate::config::{self, Env, Target};
+use crate::probe::Settings;
+use crate::report::{self, Gate, Report, table};
+use crate::run::{self, RunOptions};
+use crate::secret::{Redactor, Secret};
+use crate::yaml::{self, YamlError};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Exit codes (CONTRACT).
+pub mod exit {
+    /// Ready.
+    pub const READY: i32 = 0;
+    /// Not ready.
+    pub const NOT_READY: i32 = 1;
+    /// The run could not be made.
+    pub const USAGE: i32 = 2;
+}
+
+/// Launch readiness for Scalekit SSO and SCIM, with evidence.
+#[derive(Debug, Parser)]
+#[command(name = "launchcheck", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit SSO launch readiness.
+    Sso(CheckArgs),
+    /// Audit SCIM launch readiness.
+    Scim(CheckArgs),
+    /// Both checklists, one report.
+    All(CheckArgs),
+    /// List checklist items.
+    List(ListArgs),
+    /// What a check looks at, why it matters, how to fix it.
+    Explain {
+        /// The check id (`launchcheck list` shows them).
+        check_id: String,
+    },
+    /// Write a commented launchcheck.yaml to fill in.
+    Init {
+        /// Where to write it.
+        #[arg(long, default_value = "launchcheck.yaml")]
+        path: PathBuf,
+    },
+    /// Webhook tools.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+}
+
+/// `webhook` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Print the signature headers for the body on stdin (secret from SCALEKIT_WEBHOOK_SECRET).
+    Sign {
+        /// The webhook-id header value.
+        #[arg(long)]
+        id: String,
+        /// Unix seconds (default: now).
+        #[arg(long)]
+        timestamp: Option<i64>,
+        /// Load variables from this dotenv file.
+        #[arg(long)]
+        env_file: Option<PathBuf>,
+    },
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Terminal table.
+    Table,
+    /// JSON (CONTRACT shape).
+    Json,
+    /// JUnit XML.
+    Junit,
+    /// Markdown summary.
+    Markdown,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+/// `--fail-on` levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// fail and error make the exit code 1.
+    Fail,
+    /// warn too.
+    Warn,
+}
+
+/// Options of sso / scim / all.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Target description (default: ./launchcheck.yaml if present).
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Load variables from a dotenv file; real environment variables win (default: ./.env if present).
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
+    /// Use this checklist YAML instead of the embedded one(s); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub checklist: Vec<PathBuf>,
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE (a table still goes to the terminal).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Only checks whose id matches one of these globs (comma-separated, repeatable).
+    #[arg(long, value_name = "PATTERN", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Drop checks whose id matches one of these globs (comma-separated, repeatable).
+    #[arg(long, value_name = "PATTERN", value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Lowest status that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Fail)]
+    pub fail_on: FailOn,
+    /// Manual items without an attestation count as failures.
+    #[arg(long)]
+    pub strict: bool,
+    /// Run no network probe.
+    #[arg(long)]
+    pub offline: bool,
+    /// Seconds per network operation.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+    /// Seconds for the whole run.
+    #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub deadline: u64,
+    /// Network operations in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub concurrency: u64,
+    /// DNS server(s) to ask instead of the system's (repeatable).
+    #[arg(long, value_name = "IP[:PORT]")]
+    pub resolver: Vec<String>,
+    /// Extra trusted root certificate(s), PEM.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
+    /// Permit probes that send directory lifecycle events to the app.
+    #[arg(long)]
+    pub allow_writes: bool,
+    /// No colour (NO_COLOR and a non-terminal stdout also turn it off).
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+/// Options of `list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Which checklist (both when omitted).
+    #[arg(value_parser = ["sso", "scim"])]
+    pub which: Option<String>,
+    /// Output format.
+    #[arg(short, long, value_parser = ["table", "json"], default_value = "table")]
+    pub format: String,
+    /// List this checklist file instead of the embedded ones.
+    #[arg(long, value_name = "FILE")]
+    pub checklist: Vec<PathBuf>,
+}
+
+/// Where output goes, with secrets scrubbed on the way.
+#[derive(Debug, Default)]
+pub struct Out {
+    redactor: Redactor,
+}
+
+impl Out {
+    /// Output scrubbing these secrets.
+    #[must_use]
+    pub fn new(redactor: Redactor) -> Self {
+        Self { redactor }
+    }
+
+    /// Writes to stdout.
+    pub fn stdout(&self, text: &str) {
+        let mut o = std::io::stdout().lock();
+        let _ = o.write_all(self.redactor.scrub(text).as_bytes());
+        let _ = o.flush();
+    }
+
+    /// Writes a line to stderr.
+    pub fn stderr(&self, text: &str) {
+        let mut e = std::io::stderr().lock();
+        let _ = writeln!(e, "{}", self.redactor.scrub(text));
+    }
+
+    /// Writes a file.
+    ///
+    /// # Errors
+    /// The file cannot be written.
+    pub fn file(&self, path: &Path, text: &str) -> std::io::Result<()> {
+        std::fs::write(path, self.redactor.scrub(text).as_bytes())
+    }
+}
+
+/// Entry point: parses arguments, runs, returns the exit code.
+#[must_use]
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { exit::USAGE } else { exit::READY };
+        }
+    };
+    match cli.command {
+        Command::Sso(a) => check(&[Embedded::Sso], &a),
+        Command::Scim(a) => check(&[Embedded::Scim], &a),
+        Command::All(a) => check(&[Embedded::Sso, Embedded::Scim], &a),
+        Command::List(a) => list(&a),
+        Command::Explain { check_id } => explain(&check_id),
+        Command::Init { path } => init(&path),
+        Command::Webhook(WebhookCommand::Sign {
+            id,
+            timestamp,
+            env_file,
+        }) => webhook_sign(&id, timestamp, env_file.as_deref()),
+    }
+}
+
+fn usage_error(out: &Out, msg: &str) -> i32 {
+    out.stderr(&format!("launchcheck: error: {msg}"));
+    exit::USAGE
+}
+
+/// Loads checklists: the given files, or the embedded ones.
+///
+/// # Errors
+/// A checklist that does not load.
+pub fn load_checklists(which: &[Embedded], files: &[PathBuf]) -> Result<Vec<Checklist>, YamlError> {
+    if files.is_empty() {
+        which.iter().map(|w| checklist::embedded(*w)).collect()
+    } else {
+        files.iter().map(|f| checklist::load_file(f)).collect()
+    }
+}
+
+fn default_if_present(explicit: Option<&Path>, default: &str) -> (Option<PathBuf>, bool) {
+    match explicit {
+        Some(p) => (Some(p.to_path_buf()), true),
+        None => (Some(PathBuf::from(default)), false),
+    }
+}
+
+/// Checks that attestation and waiver ids name real checks.
+fn validate_ids(target: &Target, known: &[&Checklist]) -> Result<(), YamlError> {
+    let ids: Vec<&str> = known
+        .iter()
+        .flat_map(|c| c.items.iter().map(|i| i.id.as_str()))
+        .collect();
+    let file = target.config_path.clone().unwrap_or_else(|| "launchcheck.yaml".into());
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    let sections = [
+        ("attestations", target.attestations.keys().collect::<Vec<_>>()),
+        ("waivers", target.waivers.keys().collect()),
+    ];
+    for (section, keys) in sections {
+        for id in keys {
+            if ids.contains(&id.as_str()) {
+                continue;
+            }
+            let (line, col) = text
+                .lines()
+                .enumerate()
+                .find_map(|(n, l)| {
+                    let t = l.trim_start();
+                    (t.starts_with(&format!("{id}:")) || t.starts_with(&format!("\"{id}\":")))
+                        .then(|| (n as u64 + 1, (l.len() - t.len()) as u64 + 1))
+                })
+                .unwrap_or((0, 0));
+            let mut e = YamlError::at(&file, line, col, format!("{section}: unknown check id `{id}`"));
+            e = match yaml::closest(id, ids.iter().copied()) {
+                Some(best) => e.hint(format!("did you mean `{best}`?")),
+                None => e.hint("`launchcheck list` shows every check id"),
+            };
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+fn color_enabled(no_color: bool) -> bool {
+    if no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+        return true;
+    }
+    std::io::stdout().is_terminal()
+}
+
+/// Prepares a check run: loads everything, or says why it cannot.
+fn prepare(
+    which: &[Embedded],
+    a: &CheckArgs,
+) -> Result<(Vec<Checklist>, Target), YamlError> {
+    let (env_path, env_explicit) = default_if_present(a.env_file.as_deref(), ".env");
+    let env = Env::load(env_path.as_deref(), env_explicit)?;
+    let (cfg_path, cfg_explicit) = default_if_present(a.config.as_deref(), "launchcheck.yaml");
+    let target = config::load(cfg_path.as_deref(), cfg_explicit, env)?;
+    let lists = load_checklists(which, &a.checklist)?;
+    // Ids may name checks of either embedded checklist (one config serves sso and scim).
+    let mut known: Vec<Checklist> = vec![
+        checklist::embedded(Embedded::Sso)?,
+        checklist::embedded(Embedded::Scim)?,
+    ];
+    known.extend(lists.iter().cloned());
+    validate_ids(&target, &known.iter().collect::<Vec<_>>())?;
+    Ok((lists, target))
+}
+
+fn check(which: &[Embedded], a: &CheckArgs) -> i32 {
+    // Secrets are known as soon as the environment is: redact from the first byte on.
+    let early = Out::new(Redactor::new(
+        [config::vars::CLIENT_SECRET, config::vars::WEBHOOK_SECRET]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .map(Secret::new)
+            .collect::<Vec<_>>()
+            .iter(),
+    ));
+    let (lists, target) = match prepare(which, a) {
+        Ok(v) => v,
+        Err(e) => return usage_error(&early, &e.to_string()),
+    };
+    let out = Out::new(Redactor::new(target.secrets()));
+    if let Err(e) = run::globs(&a.only).and(run::globs(&a.skip)) {
+        return usage_error(&out, &e);
+    }
+    if !a.resolver.is_empty() || !a.ca_cert.is_empty() {
+        // Accepted now so scripts can pass them; the network probes that use them come later.
+        for f in &a.ca_cert {
+            if !f.is_file() {
+                return usage_error(&out, &format!("--ca-cert {}: no such file", f.display()));
+            }
+        }
+    }
+    let opts = RunOptions {
+        settings: Settings {
+            timeout: Duration::from_secs(a.timeout),
+            concurrency: usize::try_from(a.concurrency).unwrap_or(64),
+            allow_writes: a.allow_writes,
+            ..Settings::default()
+        },
+        only: a.only.clone(),
+        skip: a.skip.clone(),
+        offline: a.offline,
+        deadline: Duration::from_secs(a.deadline),
+        gate: Gate {
+            fail_on_warn: a.fail_on == FailOn::Warn,
+            strict: a.strict,
+        },
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return usage_error(&out, &format!("cannot start the runtime: {e}")),
+    };
+    let report = match rt.block_on(run::run(&lists, Arc::new(target), &opts)) {
+        Ok(r) => r,
+        Err(e) => return usage_error(&out, &e),
+    };
+    if report.summary.total == 0 {
+        out.stderr("launchcheck: warning: no check matched --only/--skip");
+    }
+    emit(&out, &report, a)
+}
+
+fn emit(out: &Out, report: &Report, a: &CheckArgs) -> i32 {
+    let color = color_enabled(a.no_color);
+    let tty = std::io::stdout().is_terminal();
+    let style = table::Style {
+        color,
+        width: if tty { None } else { Some(120) },
+    };
+    let rendered = match render(report, a.format, style) {
+        Ok(s) => s,
+        Err(e) => return usage_error(out, &e),
+    };
+    match &a.output {
+        Some(path) => {
+            let file_text = if a.format == Format::Table {
+                render(report, Format::Table, table::Style { color: false, width: Some(120) })
+                    .unwrap_or_default()
+            } else {
+                rendered
+            };
+            if let Err(e) = out.file(path, &file_text) {
+                return usage_error(out, &format!("cannot write {}: {e}", path.display()));
+            }
+            if a.format == Format::Table {
+                out.stdout(&format!("{}\n", table::summary_line(report, color)));
+            } else {
+                out.stdout(&table::render(report, style));
+            }
+        }
+        None => out.stdout(&rendered),
+    }
+    report.exit_code()
+}
+
+/// Renders one format.
+///
+/// # Errors
+/// A format that is not built yet.
+pub fn render(report: &Report, format: Format, style: table::Style) -> Result<String, String> {
+    match format {
+        Format::Table => Ok(table::render(report, style)),
+        Format::Json => Ok(report::json::render(report)),
+        Format::Junit | Format::Markdown | Format::Sarif => Err(format!(
+            "--format {} is not available in this build; use table or json",
+            format
+                .to_possible_value()
+                .map(|v| v.get_name().to_owned())
+                .unwrap_or_default()
+        )),
+    }
+}
+
+fn mode(i: &checklist::Item) -> String {
+    match (&i.probe, i.planned) {
+        (Some(p), _) => format!("automated ({})", p.kind()),
+        (None, Some(p)) => format!("manual (planned: {})", p.name()),
+        (None, None) => "manual".to_owned(),
+    }
+}
+
+fn list(a: &ListArgs) -> i32 {
+    let out = Out::default();
+    let which: Vec<Embedded> = match a.which.as_deref() {
+        Some("sso") => vec![Embedded::Sso],
+        Some("scim") => vec![Embedded::Scim],
+        _ => vec![Embedded::Sso, Embedded::Scim],
+    };
+    let lists = match load_checklists(&which, &a.checklist) {
+        Ok(l) => l,
+        Err(e) => return usage_error(&out, &e.to_string()),
+    };
+    if a.format == "json" {
+        let items: Vec<serde_json::Value> = lists
+            .iter()
+            .flat_map(|c| {
+                c.items.iter().map(move |i| {
+                    serde_json::json!({
+                        "id": i.id,
+                        "checklist": c.name,
+                        "section": i.section,
+                        "title": i.title,
+                        "severity": i.severity,
+                        "automated": i.automated(),
+                        "covers": i.covers,
+                        "probe": i.probe.as_ref().map(checklist::ProbeSpec::kind),
+                        "planned": i.planned.map(checklist::PlannedProbe::name),
+                    })
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({"schema_version": 1, "items": items});
+        out.stdout(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        ));
+        return exit::READY;
+    }
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_header(vec!["id", "section", "severity", "mode", "covers"]);
+    if !std::io::stdout().is_terminal() {
+        t.force_no_tty().set_width(140);
+    }
+    let mut n = 0;
+    for c in &lists {
+        for i in &c.items {
+            n += 1;
+            t.add_row(vec![
+                i.id.clone(),
+                i.section.clone(),
+                i.severity.as_str().to_owned(),
+                mode(i),
+                i.covers.join("\n"),
+            ]);
+        }
+    }
+    out.stdout(&format!("{t}\n{n} items\n"));
+    exit::READY
+}
+
+fn explain(id: &str) -> i32 {
+    let out = Out::default();
+    let lists = match load_checklists(&[Embedded::Sso, Embedded::Scim], &[]) {
+        Ok(l) => l,
+        Err(e) => return usage_error(&out, &e.to_string()),
+    };
+    let all: Vec<&checklist::Item> = lists.iter().flat_map(|c| c.items.iter()).collect();
+    let Some(item) = all.iter().find(|i| i.id == id) else {
+        let hint = yaml::closest(id, all.iter().map(|i| i.id.as_str()))
+            .map_or_else(|| "`launchcheck list` shows every id".to_owned(), |b| format!("did you mean `{b}`?"));
+        return usage_error(&out, &format!("no check `{id}`\n  hint: {hint}"));
+    };
+    let mut s = format!(
+        "{}\n{}\n\nsection:   {}\nseverity:  {}\nmode:      {}\ncovers:    {}\n",
+        item.id,
+        item.title,
+        item.section,
+        item.severity.as_str(),
+        mode(item),
+        item.covers.join(", ")
+    );
+    if let Some(p) = &item.probe {
+        s.push_str(&format!("\nWhat it looks at\n  {}\n", crate::probe::describe(p)));
+    }
+    s.push_str(&format!("\nWhy it matters\n  {}\n", item.why));
+    s.push_str(&format!("\nHow to fix a failure\n  {}\n", item.remediation));
+    if let Some(m) = &item.manual {
+        s.push_str(&format!(
+            "\nHow a person confirms it\n  {}\n  Attest with: attestations: {{{}: \"{}\"}}\n",
+            m.how, item.id, m.evidence
+        ));
+    }
+    s.push_str(&format!("\nDocs: {}\n", item.docs));
+    out.stdout(&s);
+    exit::READY
+}
+
+fn init(path: &Path) -> i32 {
+    let out = Out::default();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path);
+    match file {
+        Ok(mut f) => {
+            if let Err(e) = f.write_all(config::TEMPLATE.as_bytes()) {
+                return usage_error(&out, &format!("cannot write {}: {e}", path.display()));
+            }
+            out.stdout(&format!(
+                "wrote {}: fill it in, then run `launchcheck sso` or `launchcheck scim`\n",
+                path.display()
+            ));
+            exit::READY
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => usage_error(
+            &out,
+            &format!("{} already exists; not overwriting it (use --path to write elsewhere)", path.display()),
+        ),
+        Err(e) => usage_error(&out, &format!("cannot create {}: {e}", path.display())),
+    }
+}
+
+fn webhook_sign(id: &str, timestamp: Option<i64>, env_file: Option<&Path>) -> i32 {
+    let (p, explicit) = default_if_present(env_file, ".env");
+    let env = match Env::load(p.as_deref(), explicit) {
+        Ok(e) => e,
+        Err(e) => return usage_error(&Out::default(), &e.to_string()),
+    };
+    let Some(secret) = env.get(config::vars::WEBHOOK_SECRET).map(|s| Secret::new(s.to_owned())) else {
+        return usage_error(
+            &Out::default(),
+            "SCALEKIT_WEBHOOK_SECRET is not set (export it or put it in .env)",
+        );
+    };
+    let out = Out::new(Redactor::new([&secret]));
+    let mut body = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut body) {
+        return usage_error(&out, &format!("cannot read the body from stdin: {e}"));
+    }
+    let ts = timestamp.unwrap_or_else(|| time::OffsetDateTime::now_utc().unix_timestamp());
+    match crate::webhook::sign(&secret, id, ts, &body) {
+        Ok(h) => {
+            let mut s = String::new();
+            for (k, v) in h.pairs() {
+                s.push_str(&format!("{k}: {v}\n"));
+            }
+            out.stdout(&s);
+            exit::READY
+        }
+        Err(e) => usage_error(&out, &format!("SCALEKIT_WEBHOOK_SECRET: {e}")),
+    }
+}
