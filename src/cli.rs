@@ -217,7 +217,11 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { exit::USAGE } else { exit::READY };
+            return if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::READY
+            };
         }
     };
     match cli.command {
@@ -265,10 +269,16 @@ fn validate_ids(target: &Target, known: &[&Checklist]) -> Result<(), YamlError> 
         .iter()
         .flat_map(|c| c.items.iter().map(|i| i.id.as_str()))
         .collect();
-    let file = target.config_path.clone().unwrap_or_else(|| "launchcheck.yaml".into());
+    let file = target
+        .config_path
+        .clone()
+        .unwrap_or_else(|| "launchcheck.yaml".into());
     let text = std::fs::read_to_string(&file).unwrap_or_default();
     let sections = [
-        ("attestations", target.attestations.keys().collect::<Vec<_>>()),
+        (
+            "attestations",
+            target.attestations.keys().collect::<Vec<_>>(),
+        ),
         ("waivers", target.waivers.keys().collect()),
     ];
     for (section, keys) in sections {
@@ -285,7 +295,12 @@ fn validate_ids(target: &Target, known: &[&Checklist]) -> Result<(), YamlError> 
                         .then(|| (n as u64 + 1, (l.len() - t.len()) as u64 + 1))
                 })
                 .unwrap_or((0, 0));
-            let mut e = YamlError::at(&file, line, col, format!("{section}: unknown check id `{id}`"));
+            let mut e = YamlError::at(
+                &file,
+                line,
+                col,
+                format!("{section}: unknown check id `{id}`"),
+            );
             e = match yaml::closest(id, ids.iter().copied()) {
                 Some(best) => e.hint(format!("did you mean `{best}`?")),
                 None => e.hint("`launchcheck list` shows every check id"),
@@ -307,10 +322,7 @@ fn color_enabled(no_color: bool) -> bool {
 }
 
 /// Prepares a check run: loads everything, or says why it cannot.
-fn prepare(
-    which: &[Embedded],
-    a: &CheckArgs,
-) -> Result<(Vec<Checklist>, Target), YamlError> {
+fn prepare(which: &[Embedded], a: &CheckArgs) -> Result<(Vec<Checklist>, Target), YamlError> {
     let (env_path, env_explicit) = default_if_present(a.env_file.as_deref(), ".env");
     let env = Env::load(env_path.as_deref(), env_explicit)?;
     let (cfg_path, cfg_explicit) = default_if_present(a.config.as_deref(), "launchcheck.yaml");
@@ -368,7 +380,10 @@ fn check(which: &[Embedded], a: &CheckArgs) -> i32 {
             strict: a.strict,
         },
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return usage_error(&out, &format!("cannot start the runtime: {e}")),
     };
@@ -396,8 +411,15 @@ fn emit(out: &Out, report: &Report, a: &CheckArgs) -> i32 {
     match &a.output {
         Some(path) => {
             let file_text = if a.format == Format::Table {
-                render(report, Format::Table, table::Style { color: false, width: Some(120) })
-                    .unwrap_or_default()
+                render(
+                    report,
+                    Format::Table,
+                    table::Style {
+                        color: false,
+                        width: Some(120),
+                    },
+                )
+                .unwrap_or_default()
             } else {
                 rendered
             };
@@ -510,8 +532,10 @@ fn explain(id: &str) -> i32 {
     };
     let all: Vec<&checklist::Item> = lists.iter().flat_map(|c| c.items.iter()).collect();
     let Some(item) = all.iter().find(|i| i.id == id) else {
-        let hint = yaml::closest(id, all.iter().map(|i| i.id.as_str()))
-            .map_or_else(|| "`launchcheck list` shows every id".to_owned(), |b| format!("did you mean `{b}`?"));
+        let hint = yaml::closest(id, all.iter().map(|i| i.id.as_str())).map_or_else(
+            || "`launchcheck list` shows every id".to_owned(),
+            |b| format!("did you mean `{b}`?"),
+        );
         return usage_error(&out, &format!("no check `{id}`\n  hint: {hint}"));
     };
     let mut s = format!(
@@ -524,7 +548,10 @@ fn explain(id: &str) -> i32 {
         item.covers.join(", ")
     );
     if let Some(p) = &item.probe {
-        s.push_str(&format!("\nWhat it looks at\n  {}\n", crate::probe::describe(p)));
+        s.push_str(&format!(
+            "\nWhat it looks at\n  {}\n",
+            crate::probe::describe(p)
+        ));
     }
     s.push_str(&format!("\nWhy it matters\n  {}\n", item.why));
     s.push_str(&format!("\nHow to fix a failure\n  {}\n", item.remediation));
@@ -558,7 +585,10 @@ fn init(path: &Path) -> i32 {
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => usage_error(
             &out,
-            &format!("{} already exists; not overwriting it (use --path to write elsewhere)", path.display()),
+            &format!(
+                "{} already exists; not overwriting it (use --path to write elsewhere)",
+                path.display()
+            ),
         ),
         Err(e) => usage_error(&out, &format!("cannot create {}: {e}", path.display())),
     }
@@ -570,7 +600,10 @@ fn webhook_sign(id: &str, timestamp: Option<i64>, env_file: Option<&Path>) -> i3
         Ok(e) => e,
         Err(e) => return usage_error(&Out::default(), &e.to_string()),
     };
-    let Some(secret) = env.get(config::vars::WEBHOOK_SECRET).map(|s| Secret::new(s.to_owned())) else {
+    let Some(secret) = env
+        .get(config::vars::WEBHOOK_SECRET)
+        .map(|s| Secret::new(s.to_owned()))
+    else {
         return usage_error(
             &Out::default(),
             "SCALEKIT_WEBHOOK_SECRET is not set (export it or put it in .env)",

@@ -218,10 +218,13 @@ impl Env {
 
 fn dotenv_error(file: &str, e: &dotenvy::Error) -> YamlError {
     match e {
-        dotenvy::Error::LineParse(line, idx) => {
-            YamlError::at(file, 0, 0, format!("cannot parse line `{line}` at offset {idx}"))
-                .hint("dotenv lines look like NAME=value")
-        }
+        dotenvy::Error::LineParse(line, idx) => YamlError::at(
+            file,
+            0,
+            0,
+            format!("cannot parse line `{line}` at offset {idx}"),
+        )
+        .hint("dotenv lines look like NAME=value"),
         other => YamlError::at(file, 0, 0, other.to_string()),
     }
 }
@@ -323,7 +326,9 @@ pub fn build(
     let repo_path = x(file.repo.path).map_or_else(|| base.to_path_buf(), |p| base.join(p));
     let runbook_display = x(file.repo.runbook);
     let runbook = runbook_display.as_ref().map(|r| repo_path.join(r));
-    let shown = config_path.clone().unwrap_or_else(|| "launchcheck.yaml".into());
+    let shown = config_path
+        .clone()
+        .unwrap_or_else(|| "launchcheck.yaml".into());
     let mut waivers = BTreeMap::new();
     for (id, w) in file.waivers {
         let fmt = time::macros::format_description!("[year]-[month]-[day]");
@@ -378,7 +383,10 @@ mod tests {
     #[test]
     fn expansion_uses_the_environment() {
         let env = Env::from_pairs([("HOST", "app.example.com")]);
-        assert_eq!(env.expand("https://${HOST}/cb"), "https://app.example.com/cb");
+        assert_eq!(
+            env.expand("https://${HOST}/cb"),
+            "https://app.example.com/cb"
+        );
         assert_eq!(env.expand("${MISSING}x"), "x");
         assert_eq!(env.expand("keep ${open"), "keep ${open");
     }
@@ -394,7 +402,10 @@ mod tests {
     fn environment_url_defaults_to_the_variable() {
         let env = Env::from_pairs([(vars::ENVIRONMENT_URL, "https://acme.scalekit.com")]);
         let t = build(ConfigFile::default(), Path::new("."), None, env).unwrap();
-        assert_eq!(t.environment_url.as_deref(), Some("https://acme.scalekit.com"));
+        assert_eq!(
+            t.environment_url.as_deref(),
+            Some("https://acme.scalekit.com")
+        );
     }
 
     #[test]

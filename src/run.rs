@@ -189,7 +189,10 @@ fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -221,7 +224,8 @@ fn manual_result(checklist: &str, item: &Item, attestation: Option<&String>) -> 
     if let Some(text) = attestation {
         let mut r = base(checklist, item, Status::Pass, format!("attested: {text}"));
         r.attested = true;
-        r.evidence.insert("attestation".into(), Value::from(text.clone()));
+        r.evidence
+            .insert("attestation".into(), Value::from(text.clone()));
         return r;
     }
     let how = item
@@ -257,7 +261,12 @@ pub fn fold(checklist: &str, item: &Item, findings: Vec<Finding>, ms: u64) -> Ch
         .copied()
         .or_else(|| findings.first());
     let Some(worst) = worst else {
-        let mut r = base(checklist, item, Status::Error, "the probe returned nothing".into());
+        let mut r = base(
+            checklist,
+            item,
+            Status::Error,
+            "the probe returned nothing".into(),
+        );
         r.duration_ms = ms;
         return r;
     };
@@ -278,7 +287,10 @@ pub fn fold(checklist: &str, item: &Item, findings: Vec<Finding>, ms: u64) -> Ch
     if findings.len() > 1 {
         r.findings = findings;
     } else {
-        r.findings = findings.into_iter().filter(|f| !f.locations.is_empty()).collect();
+        r.findings = findings
+            .into_iter()
+            .filter(|f| !f.locations.is_empty())
+            .collect();
     }
     r
 }

@@ -39,7 +39,9 @@ impl HitKind {
     pub const fn describe(self) -> &'static str {
         match self {
             Self::ClientSecretValue => "the value of SCALEKIT_CLIENT_SECRET",
-            Self::ClientSecretAssignment => "a SCALEKIT_CLIENT_SECRET assignment with a literal value",
+            Self::ClientSecretAssignment => {
+                "a SCALEKIT_CLIENT_SECRET assignment with a literal value"
+            }
             Self::WebhookSecretValue => "the value of SCALEKIT_WEBHOOK_SECRET",
             Self::WhsecLiteral => "a whsec_ signing-secret literal",
         }
@@ -116,8 +118,14 @@ impl std::fmt::Debug for ScanRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ScanRequest")
             .field("root", &self.root)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "[redacted]"))
-            .field("webhook_secret", &self.webhook_secret.as_ref().map(|_| "[redacted]"))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| "[redacted]"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -167,10 +175,10 @@ impl Matcher {
         }
         if m.starts_with(b"whsec_") {
             // The webhook secret's own value is reported as such.
-            if let Some(w) = &self.webhook {
-                if buf[start..].starts_with(w) {
-                    return Some(HitKind::WebhookSecretValue);
-                }
+            if let Some(w) = &self.webhook
+                && buf[start..].starts_with(w)
+            {
+                return Some(HitKind::WebhookSecretValue);
             }
             return Some(HitKind::WhsecLiteral);
         }
@@ -186,7 +194,10 @@ impl Matcher {
 fn literal_assignment(after: &[u8]) -> bool {
     let line_end = memchr::memchr(b'\n', after).unwrap_or(after.len());
     let mut rest = &after[..line_end];
-    rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+    rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
     let trim = |s: &[u8]| -> usize { s.iter().take_while(|b| **b == b' ' || **b == b'\t').count() };
     rest = &rest[trim(rest)..];
     match rest.first() {
@@ -215,8 +226,16 @@ fn literal_assignment(after: &[u8]) -> bool {
     }
     let lower = value.to_ascii_lowercase();
     const PLACEHOLDERS: [&[u8]; 10] = [
-        b"your", b"example", b"changeme", b"placeholder", b"dummy", b"xxxx", b"redacted",
-        b"replace", b"secret_here", b"test_abcdef",
+        b"your",
+        b"example",
+        b"changeme",
+        b"placeholder",
+        b"dummy",
+        b"xxxx",
+        b"redacted",
+        b"replace",
+        b"secret_here",
+        b"test_abcdef",
     ];
     !PLACEHOLDERS
         .iter()
@@ -224,7 +243,9 @@ fn literal_assignment(after: &[u8]) -> bool {
 }
 
 fn is_dotenv_name(name: &str) -> bool {
-    const TEMPLATES: [&str; 6] = ["example", "sample", "template", "dist", "defaults", "schema"];
+    const TEMPLATES: [&str; 6] = [
+        "example", "sample", "template", "dist", "defaults", "schema",
+    ];
     name == ".env"
         || name
             .strip_prefix(".env.")
@@ -279,57 +300,67 @@ fn rel(root: &Path, p: &Path) -> String {
     r.to_string_lossy().replace('\\', "/")
 }
 
-/// Scans one file into `buf`, appending hits.
-fn scan_file(
-    path: &Path,
-    rel_path: &str,
-    matcher: &Matcher,
+/// What every file scan shares: the patterns, the size cap, the counters.
+struct FileScanner<'a> {
+    matcher: &'a Matcher,
     max: u64,
-    buf: &mut Vec<u8>,
-    counters: &Counters,
-    tracked: bool,
-    hits: &mut Vec<Hit>,
-) {
-    let Ok(mut f) = std::fs::File::open(path) else {
-        counters.unreadable.fetch_add(1, Ordering::Relaxed);
-        return;
-    };
-    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-    if len > max {
-        counters.large.fetch_add(1, Ordering::Relaxed);
-        return;
-    }
-    buf.clear();
-    if f.read_to_end(buf).is_err() {
-        counters.unreadable.fetch_add(1, Ordering::Relaxed);
-        return;
-    }
-    let head = &buf[..buf.len().min(8192)];
-    if memchr::memchr(0, head).is_some() {
-        counters.binary.fetch_add(1, Ordering::Relaxed);
-        return;
-    }
-    counters.files.fetch_add(1, Ordering::Relaxed);
-    counters.bytes.fetch_add(buf.len() as u64, Ordering::Relaxed);
-    let mut line = 1u64;
-    let mut counted_to = 0usize;
-    let mut line_start = 0usize;
-    for m in matcher.regex.find_iter(buf) {
-        let Some(kind) = matcher.classify(buf, m.start(), m.end()) else {
-            continue;
+    counters: &'a Counters,
+}
+
+impl FileScanner<'_> {
+    /// Scans one file into `buf`, appending hits.
+    fn scan_file(
+        &self,
+        path: &Path,
+        rel_path: &str,
+        tracked: bool,
+        buf: &mut Vec<u8>,
+        hits: &mut Vec<Hit>,
+    ) {
+        let (matcher, max, counters) = (self.matcher, self.max, self.counters);
+        let Ok(mut f) = std::fs::File::open(path) else {
+            counters.unreadable.fetch_add(1, Ordering::Relaxed);
+            return;
         };
-        for nl in memchr::memchr_iter(b'\n', &buf[counted_to..m.start()]) {
-            line += 1;
-            line_start = counted_to + nl + 1;
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        if len > max {
+            counters.large.fetch_add(1, Ordering::Relaxed);
+            return;
         }
-        counted_to = m.start();
-        hits.push(Hit {
-            kind,
-            path: rel_path.to_owned(),
-            line,
-            column: (m.start() - line_start + 1) as u64,
-            tracked,
-        });
+        buf.clear();
+        if f.read_to_end(buf).is_err() {
+            counters.unreadable.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        let head = &buf[..buf.len().min(8192)];
+        if memchr::memchr(0, head).is_some() {
+            counters.binary.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        counters.files.fetch_add(1, Ordering::Relaxed);
+        counters
+            .bytes
+            .fetch_add(buf.len() as u64, Ordering::Relaxed);
+        let mut line = 1u64;
+        let mut counted_to = 0usize;
+        let mut line_start = 0usize;
+        for m in matcher.regex.find_iter(buf) {
+            let Some(kind) = matcher.classify(buf, m.start(), m.end()) else {
+                continue;
+            };
+            for nl in memchr::memchr_iter(b'\n', &buf[counted_to..m.start()]) {
+                line += 1;
+                line_start = counted_to + nl + 1;
+            }
+            counted_to = m.start();
+            hits.push(Hit {
+                kind,
+                path: rel_path.to_owned(),
+                line,
+                column: (m.start() - line_start + 1) as u64,
+                tracked,
+            });
+        }
     }
 }
 
@@ -391,14 +422,17 @@ pub fn scan(req: &ScanRequest) -> Result<ScanResult, String> {
         .run(|| {
             let mut buf = Vec::with_capacity(64 * 1024);
             let mut hits = Vec::new();
-            let matcher = &matcher;
-            let counters = &counters;
+            let scanner = FileScanner {
+                matcher: &matcher,
+                max,
+                counters: &counters,
+            };
             let tracked = &tracked;
             let all_hits = &all_hits;
             let dotenv = &dotenv;
             Box::new(move |entry| {
                 let Ok(entry) = entry else {
-                    counters.unreadable.fetch_add(1, Ordering::Relaxed);
+                    scanner.counters.unreadable.fetch_add(1, Ordering::Relaxed);
                     return ignore::WalkState::Continue;
                 };
                 if !entry.file_type().is_some_and(|t| t.is_file()) {
@@ -406,29 +440,20 @@ pub fn scan(req: &ScanRequest) -> Result<ScanResult, String> {
                 }
                 let rel_path = rel(root, entry.path());
                 let is_tracked = tracked.contains(&rel_path);
-                if is_dotenv_name(&entry.file_name().to_string_lossy()) {
-                    if let Ok(mut d) = dotenv.lock() {
-                        d.push(DotenvFile {
-                            path: rel_path.clone(),
-                            tracked: is_tracked,
-                            ignored: false,
-                        });
-                    }
+                if is_dotenv_name(&entry.file_name().to_string_lossy())
+                    && let Ok(mut d) = dotenv.lock()
+                {
+                    d.push(DotenvFile {
+                        path: rel_path.clone(),
+                        tracked: is_tracked,
+                        ignored: false,
+                    });
                 }
-                scan_file(
-                    entry.path(),
-                    &rel_path,
-                    matcher,
-                    max,
-                    &mut buf,
-                    counters,
-                    is_tracked,
-                    &mut hits,
-                );
-                if !hits.is_empty() {
-                    if let Ok(mut all) = all_hits.lock() {
-                        all.append(&mut hits);
-                    }
+                scanner.scan_file(entry.path(), &rel_path, is_tracked, &mut buf, &mut hits);
+                if !hits.is_empty()
+                    && let Ok(mut all) = all_hits.lock()
+                {
+                    all.append(&mut hits);
                 }
                 ignore::WalkState::Continue
             })
@@ -441,7 +466,12 @@ pub fn scan(req: &ScanRequest) -> Result<ScanResult, String> {
     for p in &tracked_ignored {
         let full = root.join(p);
         if full.is_file() {
-            scan_file(&full, p, &matcher, max, &mut buf, &counters, true, &mut hits);
+            let scanner = FileScanner {
+                matcher: &matcher,
+                max,
+                counters: &counters,
+            };
+            scanner.scan_file(&full, p, true, &mut buf, &mut hits);
             let name = Path::new(p)
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -492,7 +522,9 @@ mod tests {
         assert!(literal_assignment(b"\" = 'q8Z1x9aaBB77'"));
         assert!(!literal_assignment(b"=\n"));
         assert!(!literal_assignment(b"=${SCALEKIT_CLIENT_SECRET}\n"));
-        assert!(!literal_assignment(b" = os.getenv(\"SCALEKIT_CLIENT_SECRET\")"));
+        assert!(!literal_assignment(
+            b" = os.getenv(\"SCALEKIT_CLIENT_SECRET\")"
+        ));
         assert!(!literal_assignment(b"=<your-client-secret>"));
         assert!(!literal_assignment(b"=your_client_secret_here"));
         assert!(!literal_assignment(b"; // read from env"));
@@ -511,7 +543,11 @@ mod tests {
     #[test]
     fn finds_values_with_line_and_column() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.txt"), "one\ntwo KEYVALUE-0123456789 three\n").unwrap();
+        std::fs::write(
+            dir.path().join("a.txt"),
+            "one\ntwo KEYVALUE-0123456789 three\n",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("bin.dat"), b"KEYVALUE-0123456789\0\0").unwrap();
         let r = scan(&ScanRequest {
             root: dir.path().to_path_buf(),

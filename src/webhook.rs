@@ -44,13 +44,13 @@ const LENIENT: GeneralPurpose = GeneralPurpose::new(
 
 /// Decodes the base64 part of a signing secret.
 ///
-/// # Errors
-/// Not base64 even leniently.
-pub fn decode_key_part(b64: &str) -> Result<KeyDecode, ()> {
+/// `None` when it is not base64 even leniently.
+#[must_use]
+pub fn decode_key_part(b64: &str) -> Option<KeyDecode> {
     if let Ok(k) = STANDARD.decode(b64) {
-        return Ok(KeyDecode::Strict(k));
+        return Some(KeyDecode::Strict(k));
     }
-    LENIENT.decode(b64).map(KeyDecode::NeedsPadding).map_err(|_| ())
+    LENIENT.decode(b64).ok().map(KeyDecode::NeedsPadding)
 }
 
 /// Why a secret cannot be used.
@@ -76,7 +76,7 @@ pub fn signing_key(secret: &Secret) -> Result<Vec<u8>, KeyError> {
         .ok_or(KeyError::NoUnderscore)?;
     decode_key_part(part)
         .map(|d| d.key().to_vec())
-        .map_err(|()| KeyError::NotBase64)
+        .ok_or(KeyError::NotBase64)
 }
 
 /// The three headers of a signed delivery.
@@ -126,7 +126,12 @@ fn mac_for(key: &[u8], id: &str, ts: &str, body: &[u8]) -> HmacSha256 {
 ///
 /// # Errors
 /// The secret is not a usable `whsec_` secret.
-pub fn sign(secret: &Secret, id: &str, timestamp: i64, body: &[u8]) -> Result<SignedHeaders, KeyError> {
+pub fn sign(
+    secret: &Secret,
+    id: &str,
+    timestamp: i64,
+    body: &[u8],
+) -> Result<SignedHeaders, KeyError> {
     let key = signing_key(secret)?;
     Ok(SignedHeaders {
         id: id.to_owned(),
@@ -182,7 +187,10 @@ pub fn verify(
     if !ts_f.is_finite() {
         return Err(VerifyError::BadTimestamp);
     }
-    #[allow(clippy::cast_possible_truncation, reason = "floor of a finite timestamp, as the SDKs do")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "floor of a finite timestamp, as the SDKs do"
+    )]
     let ts_i = ts_f.floor() as i64;
     if now - ts_i > TOLERANCE_SECS {
         return Err(VerifyError::TooOld);
@@ -214,7 +222,10 @@ mod tests {
     use serde_json::Value;
 
     fn vectors() -> Option<Value> {
-        let p = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/webhook-vectors.json");
+        let p = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/reference/webhook-vectors.json"
+        );
         let text = std::fs::read_to_string(p).ok()?;
         serde_json::from_str(&text).ok()
     }
@@ -224,9 +235,17 @@ mod tests {
     #[test]
     fn public_standard_webhooks_vector() {
         let s = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into());
-        let h = sign(&s, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1_614_265_330, br#"{"test": 2432232314}"#)
-            .unwrap();
-        assert_eq!(h.signature, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+        let h = sign(
+            &s,
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1_614_265_330,
+            br#"{"test": 2432232314}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            h.signature,
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        );
     }
 
     #[test]
@@ -239,13 +258,27 @@ mod tests {
         let s = |k: &str| i[k].as_str().unwrap().to_owned();
         let ts = i["timestamp"].as_i64().unwrap();
         let sig = |secret: &str, body: &str| {
-            sign(&Secret::new(secret.into()), &s("msg_id"), ts, body.as_bytes())
-                .unwrap()
-                .signature
+            sign(
+                &Secret::new(secret.into()),
+                &s("msg_id"),
+                ts,
+                body.as_bytes(),
+            )
+            .unwrap()
+            .signature
         };
-        assert_eq!(sig(&s("secret_key01"), &s("body")), v["signatures"]["sig_key01"]);
-        assert_eq!(sig(&s("secret_key02"), &s("body")), v["signatures"]["sig_key02"]);
-        assert_eq!(sig(&s("secret_key01"), &s("body_utf8")), v["signatures"]["sig_utf8"]);
+        assert_eq!(
+            sig(&s("secret_key01"), &s("body")),
+            v["signatures"]["sig_key01"]
+        );
+        assert_eq!(
+            sig(&s("secret_key02"), &s("body")),
+            v["signatures"]["sig_key02"]
+        );
+        assert_eq!(
+            sig(&s("secret_key01"), &s("body_utf8")),
+            v["signatures"]["sig_utf8"]
+        );
     }
 
     #[test]

@@ -47,7 +47,11 @@ impl YamlError {
 impl fmt::Display for YamlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line > 0 {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)?;
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )?;
         } else {
             write!(f, "{}: {}", self.file, self.message)?;
         }
@@ -69,9 +73,7 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, YamlError
 }
 
 fn convert(file: &str, e: &serde_saphyr::Error) -> YamlError {
-    let (line, column) = e
-        .location()
-        .map_or((0, 0), |l| (l.line(), l.column()));
+    let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
     let message = first_line_message(e);
     let mut err = YamlError::at(file, line, column, message.clone());
     if let Some(h) = suggestion_for(&message) {
@@ -89,10 +91,10 @@ fn first_line_message(e: &serde_saphyr::Error) -> String {
     let mut line = rendered.lines().next().unwrap_or("invalid YAML").trim();
     line = line.strip_prefix("error: ").unwrap_or(line);
     // The position is reported separately: drop a leading "line X column Y: ".
-    if line.starts_with("line ") {
-        if let Some((_, rest)) = line.split_once(": ") {
-            line = rest;
-        }
+    if line.starts_with("line ")
+        && let Some((_, rest)) = line.split_once(": ")
+    {
+        line = rest;
     }
     match line.find(" at line ") {
         Some(i) => line[..i].to_owned(),
@@ -164,7 +166,11 @@ mod tests {
         assert_eq!(err.line, 2, "{err}");
         assert_eq!(err.column, 1, "{err}");
         assert!(err.message.contains("unknown field `cuont`"), "{err}");
-        assert_eq!(err.hint.as_deref(), Some("did you mean `count`?"), "{err:?}");
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("did you mean `count`?"),
+            "{err:?}"
+        );
     }
 
     #[test]

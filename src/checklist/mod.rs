@@ -138,8 +138,9 @@ struct LaunchItemsFile {
 #[must_use]
 pub fn launch_items() -> BTreeMap<String, Automatable> {
     #[allow(clippy::expect_used, reason = "embedded file, parsed in a unit test")]
-    let f: LaunchItemsFile = yaml::parse("embedded:checklists/launch-items.yaml", LAUNCH_ITEMS_YAML)
-        .expect("embedded launch-items.yaml parses");
+    let f: LaunchItemsFile =
+        yaml::parse("embedded:checklists/launch-items.yaml", LAUNCH_ITEMS_YAML)
+            .expect("embedded launch-items.yaml parses");
     f.sso
         .into_iter()
         .chain(f.scim)
@@ -214,9 +215,8 @@ pub fn load_str(source: &str, text: &str) -> Result<Checklist, YamlError> {
                 .hint("every id must be unique; rename one of them"));
         }
         if !valid_id(&item.id) {
-            return Err(at(format!("invalid check id `{}`", item.id)).hint(
-                "ids are lower-case dotted words, e.g. `sso.https.redirect-uri`",
-            ));
+            return Err(at(format!("invalid check id `{}`", item.id))
+                .hint("ids are lower-case dotted words, e.g. `sso.https.redirect-uri`"));
         }
         for key in &item.covers {
             if !keys.contains_key(key) {
@@ -231,12 +231,17 @@ pub fn load_str(source: &str, text: &str) -> Result<Checklist, YamlError> {
         }
         match (&item.probe, &item.manual) {
             (None, None) => {
-                return Err(at(format!("item `{}` has neither `probe` nor `manual`", item.id))
-                    .hint("add a `probe:` that decides it, or `manual:` guidance for a person"));
+                return Err(at(format!(
+                    "item `{}` has neither `probe` nor `manual`",
+                    item.id
+                ))
+                .hint("add a `probe:` that decides it, or `manual:` guidance for a person"));
             }
             (Some(_), _) if item.planned.is_some() => {
-                return Err(at(format!("item `{}` has both `probe` and `planned`", item.id))
-                    .hint("`planned` is for items whose probe is not built yet; drop it"));
+                return Err(
+                    at(format!("item `{}` has both `probe` and `planned`", item.id))
+                        .hint("`planned` is for items whose probe is not built yet; drop it"),
+                );
             }
             _ => {}
         }
@@ -252,9 +257,9 @@ pub fn load_str(source: &str, text: &str) -> Result<Checklist, YamlError> {
 
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_')
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_'
+        })
         && !id.starts_with('.')
         && !id.ends_with('.')
 }
@@ -271,7 +276,11 @@ mod tests {
         assert_eq!(scim.name, "scim");
         let mut ids = HashSet::new();
         for i in sso.items.iter().chain(&scim.items) {
-            assert!(ids.insert(i.id.clone()), "id {} appears in both checklists", i.id);
+            assert!(
+                ids.insert(i.id.clone()),
+                "id {} appears in both checklists",
+                i.id
+            );
         }
     }
 
@@ -294,11 +303,18 @@ mod tests {
 
     #[test]
     fn unknown_covers_key_suggests_the_closest() {
-        let text = format!("name: x\ntitle: X\nitems:\n{ITEM}    manual: {{how: h, evidence: e}}\n")
-            .replace("sso.attribute-mapping", "sso.atribute-mapping");
+        let text =
+            format!("name: x\ntitle: X\nitems:\n{ITEM}    manual: {{how: h, evidence: e}}\n")
+                .replace("sso.attribute-mapping", "sso.atribute-mapping");
         let e = load_str("c.yaml", &text).unwrap_err();
-        assert!(e.message.contains("unknown key `sso.atribute-mapping`"), "{e}");
-        assert_eq!(e.hint.as_deref(), Some("did you mean `sso.attribute-mapping`?"));
+        assert!(
+            e.message.contains("unknown key `sso.atribute-mapping`"),
+            "{e}"
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("did you mean `sso.attribute-mapping`?")
+        );
     }
 
     #[test]

@@ -42,7 +42,9 @@ fn missing(name: &str) -> Finding {
         format!("{name} set in the environment or .env"),
         "not set",
     )
-    .reproduce(format!("printenv {name} >/dev/null && echo set || echo missing"))
+    .reproduce(format!(
+        "printenv {name} >/dev/null && echo set || echo missing"
+    ))
 }
 
 /// Why a host is not a production environment host, if it is not.
@@ -56,9 +58,18 @@ pub fn dev_host_reason(host: &str) -> Option<String> {
         return Some(format!("{h} is a development environment (*.scalekit.dev)"));
     }
     let first = h.split('.').next().unwrap_or("");
-    for marker in ["-dev", "-development", "-staging", "-stg", "-test", "-sandbox"] {
+    for marker in [
+        "-dev",
+        "-development",
+        "-staging",
+        "-stg",
+        "-test",
+        "-sandbox",
+    ] {
         if first.ends_with(marker) || first.contains(&format!("{marker}-")) {
-            return Some(format!("{h} looks like a non-production environment ({marker})"));
+            return Some(format!(
+                "{h} looks like a non-production environment ({marker})"
+            ));
         }
     }
     h.split('.')
@@ -141,8 +152,12 @@ fn client_id(value: Option<&str>, env: &Env) -> Finding {
             expected,
             format!("{v:?}"),
         ),
-        _ => Finding::fail(format!("{name} does not look like a client id"), expected, v)
-            .with("source", src),
+        _ => Finding::fail(
+            format!("{name} does not look like a client id"),
+            expected,
+            v,
+        )
+        .with("source", src),
     }
 }
 
@@ -191,20 +206,20 @@ fn webhook_secret(value: Option<&Secret>, env: &Env) -> Finding {
     // The SDKs decode the part between the first and a second `_`.
     let b64 = b64.split('_').next().unwrap_or_default();
     match crate::webhook::decode_key_part(b64) {
-        Ok(crate::webhook::KeyDecode::Strict(key)) => Finding::pass(format!(
+        Some(crate::webhook::KeyDecode::Strict(key)) => Finding::pass(format!(
             "{name} is {} ({src}), a {}-byte key",
             s.describe(),
             key.len()
         ))
         .with("source", src),
-        Ok(crate::webhook::KeyDecode::NeedsPadding(_)) => Finding::warn(
+        Some(crate::webhook::KeyDecode::NeedsPadding(_)) => Finding::warn(
             format!(
                 "{name} decodes only without strict padding: the Python and Node SDKs accept it, the Go SDK rejects it"
             ),
             "whsec_ followed by padded standard base64",
             format!("{}, unpadded", s.describe()),
         ),
-        Err(()) => Finding::fail(
+        None => Finding::fail(
             format!("{name}: the part after whsec_ is not valid base64"),
             expected,
             format!("{}, not base64", s.describe()),
@@ -230,8 +245,10 @@ fn custom_domain_in_use(custom: Option<&str>, env_url: Option<&str>) -> Finding 
         .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
         .unwrap_or_default();
     if host == domain {
-        Finding::pass(format!("the environment URL uses the custom domain {domain}"))
-            .with("custom_domain", domain)
+        Finding::pass(format!(
+            "the environment URL uses the custom domain {domain}"
+        ))
+        .with("custom_domain", domain)
     } else {
         Finding::fail(
             format!(
@@ -273,7 +290,10 @@ mod tests {
         let f = environment_url(Some("http://acme.scalekit.com"), &env);
         assert_eq!(f.status, Status::Fail);
         assert!(f.message.contains("http://"));
-        assert_eq!(environment_url(Some("https://acme.scalekit.dev"), &env).status, Status::Fail);
+        assert_eq!(
+            environment_url(Some("https://acme.scalekit.dev"), &env).status,
+            Status::Fail
+        );
         assert_eq!(environment_url(None, &env).status, Status::Fail);
         assert_eq!(
             environment_url(Some("https://acme.scalekit.com/api"), &env).status,
@@ -284,7 +304,10 @@ mod tests {
     #[test]
     fn client_id_shapes() {
         let env = Env::default();
-        assert_eq!(client_id(Some("skc_58327482062864390"), &env).status, Status::Pass);
+        assert_eq!(
+            client_id(Some("skc_58327482062864390"), &env).status,
+            Status::Pass
+        );
         assert_eq!(client_id(Some("prd_skc_1234"), &env).status, Status::Pass);
         assert_eq!(client_id(Some("client-123"), &env).status, Status::Fail);
         assert_eq!(client_id(Some("skc_"), &env).status, Status::Fail);

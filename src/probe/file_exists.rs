@@ -9,7 +9,11 @@ use crate::report::Finding;
 pub fn run(spec: &FileExistsSpec, ctx: &Ctx) -> Vec<Finding> {
     let t = &ctx.target;
     let (key, path, shown) = match spec.file {
-        RepoFile::Runbook => ("repo.runbook", t.runbook.as_ref(), t.runbook_display.as_deref()),
+        RepoFile::Runbook => (
+            "repo.runbook",
+            t.runbook.as_ref(),
+            t.runbook_display.as_deref(),
+        ),
     };
     let (Some(path), Some(shown)) = (path, shown) else {
         return vec![Finding::skip(format!(
@@ -17,18 +21,27 @@ pub fn run(spec: &FileExistsSpec, ctx: &Ctx) -> Vec<Finding> {
         ))];
     };
     let expected = format!("{shown} exists and is not empty");
-    let reproduce = format!("test -s {} && echo present", super::https_scheme::shell_quote(&path.display().to_string()));
+    let reproduce = format!(
+        "test -s {} && echo present",
+        super::https_scheme::shell_quote(&path.display().to_string())
+    );
     let f = match std::fs::metadata(path) {
         Err(_) => Finding::fail(format!("{key} {shown} does not exist"), expected, "missing"),
-        Ok(m) if m.is_dir() => Finding::fail(format!("{key} {shown} is a directory"), expected, "a directory"),
+        Ok(m) if m.is_dir() => Finding::fail(
+            format!("{key} {shown} is a directory"),
+            expected,
+            "a directory",
+        ),
         Ok(_) => match std::fs::read(path) {
             Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => {
                 Finding::fail(format!("{key} {shown} is empty"), expected, "an empty file")
             }
             Ok(bytes) => {
-                return vec![Finding::pass(format!("{shown} exists ({} bytes)", bytes.len()))
-                    .with("path", shown)
-                    .with("bytes", bytes.len())];
+                return vec![
+                    Finding::pass(format!("{shown} exists ({} bytes)", bytes.len()))
+                        .with("path", shown)
+                        .with("bytes", bytes.len()),
+                ];
             }
             Err(e) => Finding::error(format!("cannot read {shown}: {e}")),
         },

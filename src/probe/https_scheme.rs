@@ -21,16 +21,32 @@ pub fn app_urls(target: &Target, sets: &[AppUrlSet]) -> Vec<(&'static str, Strin
     for set in sets {
         match set {
             AppUrlSet::RedirectUris => out.extend(
-                target.redirect_uris.iter().map(|u| ("app.redirect_uris", u.clone())),
+                target
+                    .redirect_uris
+                    .iter()
+                    .map(|u| ("app.redirect_uris", u.clone())),
             ),
             AppUrlSet::InitiateLoginUrl => out.extend(
-                target.initiate_login_url.iter().map(|u| ("app.initiate_login_url", u.clone())),
+                target
+                    .initiate_login_url
+                    .iter()
+                    .map(|u| ("app.initiate_login_url", u.clone())),
             ),
             AppUrlSet::WebhookUrl => {
-                out.extend(target.webhook_url.iter().map(|u| ("app.webhook_url", u.clone())));
+                out.extend(
+                    target
+                        .webhook_url
+                        .iter()
+                        .map(|u| ("app.webhook_url", u.clone())),
+                );
             }
             AppUrlSet::Endpoints => {
-                out.extend(target.endpoints.iter().map(|u| ("app.endpoints", u.clone())));
+                out.extend(
+                    target
+                        .endpoints
+                        .iter()
+                        .map(|u| ("app.endpoints", u.clone())),
+                );
             }
         }
     }
@@ -39,7 +55,8 @@ pub fn app_urls(target: &Target, sets: &[AppUrlSet]) -> Vec<(&'static str, Strin
 
 fn key_names(sets: &[AppUrlSet]) -> String {
     if sets.is_empty() {
-        return "app.redirect_uris, app.initiate_login_url, app.webhook_url or app.endpoints".into();
+        return "app.redirect_uris, app.initiate_login_url, app.webhook_url or app.endpoints"
+            .into();
     }
     sets.iter()
         .map(|s| match s {
@@ -78,15 +95,17 @@ pub fn run(spec: &HttpsSchemeSpec, ctx: &Ctx) -> Vec<Finding> {
                 .reproduce(format!("curl -sv {}", shell_quote(&raw))),
             ),
             Err(e) => findings.push(
-                Finding::fail(format!("{key} `{raw}` is not a valid URL: {e}"), "an https:// URL", raw.clone())
-                    .with("key", key),
+                Finding::fail(
+                    format!("{key} `{raw}` is not a valid URL: {e}"),
+                    "an https:// URL",
+                    raw.clone(),
+                )
+                .with("key", key),
             ),
         }
     }
     if findings.is_empty() {
-        findings.push(
-            Finding::pass(format!("{} URL(s) use https://", ok.len())).with("urls", ok),
-        );
+        findings.push(Finding::pass(format!("{} URL(s) use https://", ok.len())).with("urls", ok));
     }
     findings
 }

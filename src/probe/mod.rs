@@ -124,28 +124,19 @@ pub fn non_public_host(host: &str) -> Option<&'static str> {
             _ => "an IP address",
         });
     }
-    for suffix in [".local", ".internal", ".test", ".example", ".invalid", ".lan"] {
+    for suffix in [
+        ".local",
+        ".internal",
+        ".test",
+        ".example",
+        ".invalid",
+        ".lan",
+    ] {
         if h.ends_with(suffix) {
             return Some("a non-public name");
         }
     }
     None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::non_public_host;
-
-    #[test]
-    fn non_public_hosts() {
-        assert_eq!(non_public_host("localhost"), Some("localhost"));
-        assert_eq!(non_public_host("127.0.0.1"), Some("a loopback address"));
-        assert_eq!(non_public_host("[::1]"), Some("a loopback address"));
-        assert_eq!(non_public_host("10.1.2.3"), Some("a private address"));
-        assert_eq!(non_public_host("8.8.8.8"), Some("an IP address"));
-        assert_eq!(non_public_host("app.internal"), Some("a non-public name"));
-        assert_eq!(non_public_host("app.example.com"), None);
-    }
 }
 
 /// One sentence on what a probe looks at, for `launchcheck explain`.
@@ -171,5 +162,21 @@ pub fn describe(spec: &ProbeSpec) -> String {
         ProbeSpec::RedirectUris(_) => "app.redirect_uris: no wildcard, https, no localhost/loopback/private host, no #fragment, no duplicates, on the same registrable domain as the app's other URLs.".into(),
         ProbeSpec::HttpsScheme(_) => "The configured app URLs use https:// (the live certificate check is a separate probe).".into(),
         ProbeSpec::FileExists(_) => "repo.runbook exists under repo.path and is not empty.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::non_public_host;
+
+    #[test]
+    fn non_public_hosts() {
+        assert_eq!(non_public_host("localhost"), Some("localhost"));
+        assert_eq!(non_public_host("127.0.0.1"), Some("a loopback address"));
+        assert_eq!(non_public_host("[::1]"), Some("a loopback address"));
+        assert_eq!(non_public_host("10.1.2.3"), Some("a private address"));
+        assert_eq!(non_public_host("8.8.8.8"), Some("an IP address"));
+        assert_eq!(non_public_host("app.internal"), Some("a non-public name"));
+        assert_eq!(non_public_host("app.example.com"), None);
     }
 }

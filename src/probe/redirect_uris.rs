@@ -22,9 +22,14 @@ pub fn registrable_domain(host: &str) -> String {
     }
     let two = labels[labels.len() - 2..].join(".");
     const TWO_LEVEL: [&str; 10] = [
-        "co.uk", "org.uk", "ac.uk", "com.au", "net.au", "co.jp", "co.in", "com.br", "co.nz", "co.za",
+        "co.uk", "org.uk", "ac.uk", "com.au", "net.au", "co.jp", "co.in", "com.br", "co.nz",
+        "co.za",
     ];
-    let n = if TWO_LEVEL.contains(&two.as_str()) { 3 } else { 2 };
+    let n = if TWO_LEVEL.contains(&two.as_str()) {
+        3
+    } else {
+        2
+    };
     labels[labels.len() - n..].join(".")
 }
 
@@ -39,7 +44,11 @@ pub fn run(_spec: &RedirectUrisSpec, ctx: &Ctx) -> Vec<Finding> {
     }
     let app_domains: BTreeSet<String> = app_urls(
         t,
-        &[AppUrlSet::InitiateLoginUrl, AppUrlSet::WebhookUrl, AppUrlSet::Endpoints],
+        &[
+            AppUrlSet::InitiateLoginUrl,
+            AppUrlSet::WebhookUrl,
+            AppUrlSet::Endpoints,
+        ],
     )
     .iter()
     .filter_map(|(_, u)| Url::parse(u).ok())
@@ -72,14 +81,19 @@ pub fn run(_spec: &RedirectUrisSpec, ctx: &Ctx) -> Vec<Finding> {
         let url = match Url::parse(raw) {
             Ok(u) => u,
             Err(e) => {
-                findings.push(fail(format!("`{raw}` is not a valid URL: {e}"), "an absolute https:// URL"));
+                findings.push(fail(
+                    format!("`{raw}` is not a valid URL: {e}"),
+                    "an absolute https:// URL",
+                ));
                 continue;
             }
         };
         let host = url.host_str().unwrap_or_default().to_owned();
         if let Some(kind) = super::non_public_host(&host) {
             findings.push(fail(
-                format!("{raw} points at {kind} ({host}), which must not be registered in production"),
+                format!(
+                    "{raw} points at {kind} ({host}), which must not be registered in production"
+                ),
                 "a public host of the app",
             ));
             continue;
@@ -108,7 +122,10 @@ pub fn run(_spec: &RedirectUrisSpec, ctx: &Ctx) -> Vec<Finding> {
                         app_domains.iter().cloned().collect::<Vec<_>>().join(" or ")
                     ),
                 )
-                .with("app_domains", app_domains.iter().cloned().collect::<Vec<_>>()),
+                .with(
+                    "app_domains",
+                    app_domains.iter().cloned().collect::<Vec<_>>(),
+                ),
             );
             continue;
         }
@@ -120,7 +137,8 @@ pub fn run(_spec: &RedirectUrisSpec, ctx: &Ctx) -> Vec<Finding> {
         ))
         .with("redirect_uris", t.redirect_uris.clone());
         if app_domains.is_empty() {
-            f.message.push_str(" (domain rule not applied: no other app URL configured)");
+            f.message
+                .push_str(" (domain rule not applied: no other app URL configured)");
         }
         findings.push(f);
     }

@@ -59,7 +59,11 @@ fn hits_finding(
     searched_value: bool,
     grep_for: &str,
 ) -> Finding {
-    let hits: Vec<_> = scan.hits.iter().filter(|h| kinds.contains(&h.kind)).collect();
+    let hits: Vec<_> = scan
+        .hits
+        .iter()
+        .filter(|h| kinds.contains(&h.kind))
+        .collect();
     if hits.is_empty() {
         let how = if searched_value {
             "its value and secret-shaped literals"

@@ -163,7 +163,9 @@ impl Finding {
         expected: impl Into<String>,
         found: impl Into<String>,
     ) -> Self {
-        Self::new(Status::Fail, message).expected(expected).found(found)
+        Self::new(Status::Fail, message)
+            .expected(expected)
+            .found(found)
     }
 
     /// Shorthand for a warning with what was expected and what was found.
@@ -173,7 +175,9 @@ impl Finding {
         expected: impl Into<String>,
         found: impl Into<String>,
     ) -> Self {
-        Self::new(Status::Warn, message).expected(expected).found(found)
+        Self::new(Status::Warn, message)
+            .expected(expected)
+            .found(found)
     }
 
     /// Shorthand for a skip with its reason.

@@ -1,0 +1,111 @@
+//! Secrets never appear in any output: every command, every format, stdout, stderr and files.
+//!
+//! The secrets are set in the environment, committed to a fixture repository (so the scanner
+//! finds them and must report them without their value), and named in a .env file.
+
+mod common;
+use common::*;
+
+/// Every report format.
+const FORMATS: [&str; 2] = ["table", "json"];
+
+fn assert_clean(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    for secret in [
+        CLIENT_SECRET,
+        WEBHOOK_SECRET,
+        "bGF1bmNoY2hlY2stZ29sZGVuLXZlY3Rvci1rZXktMDE",
+    ] {
+        assert!(!text.contains(secret), "{what} contains a secret:\n{text}");
+    }
+}
+
+#[test]
+fn no_command_or_format_prints_a_secret() {
+    let w = Work::new();
+    w.write("launchcheck.yaml", GOOD_CONFIG);
+    w.write("docs/runbook.md", "# Runbook\n");
+    w.write(
+        "src/leak.py",
+        &format!("SECRET = '{CLIENT_SECRET}'\nHOOK = '{WEBHOOK_SECRET}'\n"),
+    );
+    w.write(
+        ".env.production",
+        &format!("SCALEKIT_CLIENT_SECRET={CLIENT_SECRET}\n"),
+    );
+    w.git_commit_all();
+
+    let mut runs: Vec<Vec<String>> = Vec::new();
+    for cmd in ["sso", "scim", "all"] {
+        for format in FORMATS {
+            runs.push(vec![cmd.into(), "-f".into(), format.into()]);
+            runs.push(vec![
+                cmd.into(),
+                "-f".into(),
+                format.into(),
+                "-o".into(),
+                format!("out-{cmd}-{format}"),
+            ]);
+        }
+        runs.push(vec![cmd.into(), "--strict".into(), "--offline".into()]);
+    }
+    runs.push(vec!["list".into()]);
+    runs.push(vec!["list".into(), "-f".into(), "json".into()]);
+    runs.push(vec!["explain".into(), "scim.env.webhook-secret".into()]);
+    runs.push(vec!["init".into(), "--path".into(), "new.yaml".into()]);
+    runs.push(vec!["sso".into(), "--only".into(), "[".into()]); // an error path
+    runs.push(vec!["sso".into(), "-c".into(), "missing.yaml".into()]);
+
+    for args in &runs {
+        let out = w.cmd_with_env().args(args).output().expect("runs");
+        assert_clean(&format!("stdout of {args:?}"), &out.stdout);
+        assert_clean(&format!("stderr of {args:?}"), &out.stderr);
+    }
+    // A webhook signature over the secret's own text is fine; the secret is not.
+    let out = w
+        .cmd_with_env()
+        .args(["webhook", "sign", "--id", "msg_1", "--timestamp", "1"])
+        .write_stdin(WEBHOOK_SECRET)
+        .output()
+        .expect("runs");
+    assert_clean("webhook sign", &out.stdout);
+    assert_clean("webhook sign stderr", &out.stderr);
+
+    let mut files = 0;
+    for entry in std::fs::read_dir(w.path()).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("out-") || name == "new.yaml" {
+            assert_clean(&name, &std::fs::read(&p).unwrap());
+            files += 1;
+        }
+    }
+    assert_eq!(files, 3 * FORMATS.len() + 1);
+}
+
+#[test]
+fn the_scanner_reports_the_leak_it_must_not_print() {
+    let w = Work::new();
+    w.write("src/leak.py", &format!("SECRET = '{CLIENT_SECRET}'\n"));
+    w.git_commit_all();
+    let out = w
+        .cmd_with_env()
+        .args([
+            "sso",
+            "--only",
+            "sso.secrets.client-secret-not-committed",
+            "-f",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let r = json(&out.stdout);
+    assert!(
+        check(&r, "sso.secrets.client-secret-not-committed")["message"]
+            .as_str()
+            .unwrap()
+            .contains("src/leak.py:1")
+    );
+    assert_clean("report", &out.stdout);
+}
