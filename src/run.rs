@@ -232,11 +232,7 @@ fn manual_result(checklist: &str, item: &Item, attestation: Option<&String>) -> 
         .manual
         .as_ref()
         .map_or("see `launchcheck explain`", |m| m.how.as_str());
-    let mut msg = format!(
-        "confirm by hand: {} Attest it as attestations.{} in launchcheck.yaml.",
-        how.trim_end(),
-        item.id
-    );
+    let mut msg = format!("confirm by hand: {}", how.trim_end());
     if let Some(p) = item.planned {
         msg.push_str(&format!(" (to be automated by the `{}` probe)", p.name()));
     }

@@ -29,7 +29,6 @@ pub async fn run(spec: &SecretsSpec, ctx: &Ctx) -> Vec<Finding> {
             &[HitKind::ClientSecretValue, HitKind::ClientSecretAssignment],
             "client secret",
             scan.searched_client_secret,
-            "SCALEKIT_CLIENT_SECRET",
         ),
         SecretTarget::WebhookSecret => hits_finding(
             scan,
@@ -37,7 +36,6 @@ pub async fn run(spec: &SecretsSpec, ctx: &Ctx) -> Vec<Finding> {
             &[HitKind::WebhookSecretValue, HitKind::WhsecLiteral],
             "webhook signing secret",
             scan.searched_webhook_secret,
-            "whsec_",
         ),
         SecretTarget::Dotenv => dotenv_finding(scan, &root),
     }]
@@ -57,7 +55,6 @@ fn hits_finding(
     kinds: &[HitKind],
     what: &str,
     searched_value: bool,
-    grep_for: &str,
 ) -> Finding {
     let hits: Vec<_> = scan
         .hits
@@ -79,6 +76,21 @@ fn hits_finding(
         );
     }
     let first = hits[0];
+    let root_q = super::https_scheme::shell_quote(root);
+    let reproduce = match first.kind {
+        HitKind::ClientSecretValue => {
+            format!("grep -rnF --exclude-dir=.git -- \"$SCALEKIT_CLIENT_SECRET\" {root_q}")
+        }
+        HitKind::WebhookSecretValue => {
+            format!("grep -rnF --exclude-dir=.git -- \"$SCALEKIT_WEBHOOK_SECRET\" {root_q}")
+        }
+        HitKind::ClientSecretAssignment => {
+            format!("grep -rn --exclude-dir=.git SCALEKIT_CLIENT_SECRET {root_q}")
+        }
+        HitKind::WhsecLiteral => {
+            format!("grep -rnE --exclude-dir=.git 'whsec_[A-Za-z0-9+/]{{16,}}' {root_q}")
+        }
+    };
     let places: Vec<String> = hits
         .iter()
         .map(|h| {
@@ -107,11 +119,7 @@ fn hits_finding(
         places.join(", "),
     )
     .with("places", places.clone())
-    .reproduce(format!(
-        "git -C {} grep -n -F {} (the value itself: grep -rnF \"$SCALEKIT_...\" .)",
-        super::https_scheme::shell_quote(root),
-        super::https_scheme::shell_quote(grep_for)
-    ));
+    .reproduce(reproduce);
     for h in &hits {
         f = f.at(Location {
             path: h.path.clone(),

@@ -127,8 +127,37 @@ pub fn render(report: &Report, style: Style) -> String {
     for n in &report.notes {
         let _ = writeln!(out, "note: {n}");
     }
+    for h in hints(report) {
+        let _ = writeln!(out, "hint: {h}");
+    }
     let _ = writeln!(out, "\n{}", summary_line(report, style.color));
     out
+}
+
+/// Advice drawn from the results as a whole.
+#[must_use]
+pub fn hints(report: &Report) -> Vec<String> {
+    let s = &report.summary;
+    let mut h = Vec::new();
+    if s.manual > 0 {
+        h.push(format!(
+            "{} check(s) need a person: confirm each and record it under `attestations:` in launchcheck.yaml (`launchcheck explain ID` says how)",
+            s.manual
+        ));
+    }
+    if s.skip > 0 {
+        h.push(format!(
+            "{} check(s) were skipped: each row says what to configure",
+            s.skip
+        ));
+    }
+    if s.error > 0 {
+        h.push(format!(
+            "{} check(s) could not reach a verdict: see the messages (network, proxy, timeouts)",
+            s.error
+        ));
+    }
+    h
 }
 
 /// "24 checks: 15 pass, … — NOT READY (exit 1)".
