@@ -7,6 +7,7 @@
 
 use crate::checklist::{self, Checklist, Embedded};
 use crate::config::{self, Env, Target};
+use crate::net::NetOptions;
 use crate::probe::Settings;
 use crate::report::{self, Gate, Report, table};
 use crate::run::{self, RunOptions};
@@ -62,6 +63,23 @@ pub enum Command {
     /// Webhook tools.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Start a local sandbox (provider + sample app on loopback, throwaway CA) and run `all`
+    /// against it.
+    Demo(DemoArgs),
+}
+
+/// Options of `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Run the sample app without its deliberate faults.
+    #[arg(long)]
+    pub healthy: bool,
+    /// No colour.
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 /// `webhook` subcommands.
@@ -147,6 +165,9 @@ pub struct CheckArgs {
     /// Network operations in flight at once.
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub concurrency: u64,
+    /// Network operations in flight at once to one host.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub per_host: u64,
     /// DNS server(s) to ask instead of the system's (repeatable).
     #[arg(long, value_name = "IP[:PORT]")]
     pub resolver: Vec<String>,
@@ -231,6 +252,7 @@ pub fn main() -> i32 {
         Command::List(a) => list(&a),
         Command::Explain { check_id } => explain(&check_id),
         Command::Init { path } => init(&path),
+        Command::Demo(a) => crate::demo::run(&a),
         Command::Webhook(WebhookCommand::Sign {
             id,
             timestamp,
@@ -239,7 +261,8 @@ pub fn main() -> i32 {
     }
 }
 
-fn usage_error(out: &Out, msg: &str) -> i32 {
+/// Prints an error and returns exit code 2.
+pub fn usage_error(out: &Out, msg: &str) -> i32 {
     out.stderr(&format!("launchcheck: error: {msg}"));
     exit::USAGE
 }
@@ -311,7 +334,9 @@ fn validate_ids(target: &Target, known: &[&Checklist]) -> Result<(), YamlError> 
     Ok(())
 }
 
-fn color_enabled(no_color: bool) -> bool {
+/// Whether stdout gets colour.
+#[must_use]
+pub fn color_enabled(no_color: bool) -> bool {
     if no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         return false;
     }
@@ -356,18 +381,13 @@ fn check(which: &[Embedded], a: &CheckArgs) -> i32 {
     if let Err(e) = run::globs(&a.only).and(run::globs(&a.skip)) {
         return usage_error(&out, &e);
     }
-    if !a.resolver.is_empty() || !a.ca_cert.is_empty() {
-        // Accepted now so scripts can pass them; the network probes that use them come later.
-        for f in &a.ca_cert {
-            if !f.is_file() {
-                return usage_error(&out, &format!("--ca-cert {}: no such file", f.display()));
-            }
-        }
-    }
+    let net = match net_options(a) {
+        Ok(n) => n,
+        Err(e) => return usage_error(&out, &e),
+    };
     let opts = RunOptions {
         settings: Settings {
-            timeout: Duration::from_secs(a.timeout),
-            concurrency: usize::try_from(a.concurrency).unwrap_or(64),
+            net,
             allow_writes: a.allow_writes,
             ..Settings::default()
         },
@@ -395,6 +415,31 @@ fn check(which: &[Embedded], a: &CheckArgs) -> i32 {
         out.stderr("launchcheck: warning: no check matched --only/--skip");
     }
     emit(&out, &report, a)
+}
+
+/// Network settings from the flags.
+fn net_options(a: &CheckArgs) -> Result<NetOptions, String> {
+    if !a.resolver.is_empty() {
+        return Err("--resolver is not available in this build yet (the DNS probes bring it); lookups use the system resolver".into());
+    }
+    let mut extra = Vec::new();
+    for f in &a.ca_cert {
+        let pem = std::fs::read(f).map_err(|e| format!("--ca-cert {}: {e}", f.display()))?;
+        if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+            return Err(format!(
+                "--ca-cert {}: no PEM certificate in the file",
+                f.display()
+            ));
+        }
+        extra.push(pem);
+    }
+    Ok(NetOptions {
+        timeout: Duration::from_secs(a.timeout),
+        concurrency: usize::try_from(a.concurrency).unwrap_or(64),
+        per_host: usize::try_from(a.per_host).unwrap_or(64),
+        extra_roots_pem: extra,
+        ..NetOptions::default()
+    })
 }
 
 fn emit(out: &Out, report: &Report, a: &CheckArgs) -> i32 {

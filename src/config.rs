@@ -62,6 +62,12 @@ pub struct ScalekitSection {
     /// Enterprise organizations to check through the API.
     #[serde(default)]
     pub organizations: Vec<String>,
+    /// SSO connections to route to (`conn_…`).
+    #[serde(default)]
+    pub connections: Vec<String>,
+    /// Email domains whose SSO routing to check (`megacorp.com`).
+    #[serde(default)]
+    pub test_domains: Vec<String>,
 }
 
 /// `app:` section.
@@ -244,6 +250,10 @@ pub struct Target {
     pub extra_domains: Vec<String>,
     /// Organizations to check.
     pub organizations: Vec<String>,
+    /// Connections to route to.
+    pub connections: Vec<String>,
+    /// Email domains to route.
+    pub test_domains: Vec<String>,
     /// OAuth callbacks.
     pub redirect_uris: Vec<String>,
     /// IdP-initiated login entry.
@@ -357,6 +367,8 @@ pub fn build(
         webhook_secret: from_env(vars::WEBHOOK_SECRET).map(Secret::new),
         extra_domains: xs(file.scalekit.extra_domains),
         organizations: xs(file.scalekit.organizations),
+        connections: xs(file.scalekit.connections),
+        test_domains: xs(file.scalekit.test_domains),
         redirect_uris: xs(file.app.redirect_uris),
         initiate_login_url: x(file.app.initiate_login_url),
         webhook_url: x(file.app.webhook_url),

@@ -24,9 +24,13 @@
 pub mod checklist;
 pub mod cli;
 pub mod config;
+pub mod demo;
+pub mod jwt;
+pub mod net;
 pub mod probe;
 pub mod report;
 pub mod run;
+pub mod sandbox;
 pub mod scan;
 pub mod secret;
 pub mod webhook;

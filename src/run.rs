@@ -91,7 +91,7 @@ pub async fn run(
     let started = Instant::now();
     let started_at = now_rfc3339();
     let selected = select(checklists, &opts.only, &opts.skip)?;
-    let ctx = Arc::new(Ctx::new(target.clone(), opts.settings.clone()));
+    let ctx = Arc::new(Ctx::new(target.clone(), opts.settings.clone())?);
     let deadline = tokio::time::Instant::now() + opts.deadline;
 
     /* Stage 1: start every automated item that may run. */

@@ -23,7 +23,14 @@ fn exit_0_when_every_selected_check_passes() {
     let w = healthy();
     let out = w
         .cmd_with_env()
-        .args(["sso", "--only", SSO_OFFLINE_PASSING, "-f", "json"])
+        .args([
+            "sso",
+            "--offline",
+            "--only",
+            SSO_OFFLINE_PASSING,
+            "-f",
+            "json",
+        ])
         .assert()
         .code(0);
     let r = json(&out.get_output().stdout);
@@ -38,7 +45,7 @@ fn exit_1_when_variables_are_missing_and_json_says_not_ready() {
     let w = healthy();
     let out = w
         .cmd()
-        .args(["scim", "--only", "scim.env.*", "-f", "json"])
+        .args(["scim", "--offline", "--only", "scim.env.*", "-f", "json"])
         .assert()
         .code(1);
     let r = json(&out.get_output().stdout);
@@ -53,12 +60,12 @@ fn exit_1_when_variables_are_missing_and_json_says_not_ready() {
 fn exit_2_on_a_bad_flag() {
     Work::new()
         .cmd()
-        .args(["sso", "--format", "pdf"])
+        .args(["sso", "--offline", "--format", "pdf"])
         .assert()
         .code(2);
     Work::new()
         .cmd()
-        .args(["sso", "--timeout", "0"])
+        .args(["sso", "--offline", "--timeout", "0"])
         .assert()
         .code(2);
 }
@@ -71,7 +78,7 @@ fn malformed_config_names_file_line_and_column() {
         "app:\n  redirect_uris: [https://a.example.com\n  webhook_url: x\n",
     );
     w.cmd()
-        .arg("sso")
+        .args(["sso", "--offline"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("launchcheck.yaml:"));
@@ -85,7 +92,7 @@ fn unknown_config_key_names_its_line_and_the_closest_key() {
         "scalekit:\n  client_id: skc_1\napp:\n  redirect_uri: [https://a.example.com/cb]\n",
     );
     w.cmd()
-        .arg("sso")
+        .args(["sso", "--offline"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("launchcheck.yaml:4:3"))
@@ -96,9 +103,12 @@ fn unknown_config_key_names_its_line_and_the_closest_key() {
 #[test]
 fn explicit_missing_config_is_an_error_but_absent_default_is_not() {
     let w = Work::new();
-    w.cmd().args(["sso", "-c", "nope.yaml"]).assert().code(2);
     w.cmd()
-        .args(["sso", "--only", "sso.attribute-mapping"])
+        .args(["sso", "--offline", "-c", "nope.yaml"])
+        .assert()
+        .code(2);
+    w.cmd()
+        .args(["sso", "--offline", "--only", "sso.attribute-mapping"])
         .assert()
         .code(0);
 }
@@ -111,7 +121,7 @@ fn invalid_checklist_is_rejected_with_position() {
         "name: custom\ntitle: T\nitems:\n  - id: x.a\n    title: t\n    section: s\n    severity: huge\n",
     );
     w.cmd()
-        .args(["sso", "--checklist", "list.yaml"])
+        .args(["sso", "--offline", "--checklist", "list.yaml"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("list.yaml:7:"));
@@ -126,7 +136,7 @@ fn custom_checklist_replaces_the_embedded_one() {
     );
     let out = w
         .cmd()
-        .args(["sso", "--checklist", "list.yaml", "-f", "json"])
+        .args(["sso", "--offline", "--checklist", "list.yaml", "-f", "json"])
         .assert()
         .code(0);
     let r = json(&out.get_output().stdout);
@@ -145,6 +155,7 @@ fn attestation_turns_a_manual_item_into_an_attested_pass() {
         .cmd()
         .args([
             "sso",
+            "--offline",
             "--only",
             "sso.attribute-mapping,sso.monitoring",
             "-f",
@@ -169,6 +180,7 @@ fn attestation_turns_a_manual_item_into_an_attested_pass() {
     w.cmd()
         .args([
             "sso",
+            "--offline",
             "--only",
             "sso.attribute-mapping,sso.monitoring",
             "--strict",
@@ -185,7 +197,7 @@ fn unknown_attestation_id_is_an_error_with_a_suggestion() {
         "attestations:\n  sso.atribute-mapping: yes\n",
     );
     w.cmd()
-        .arg("sso")
+        .args(["sso", "--offline"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("launchcheck.yaml:2:3"))
@@ -203,7 +215,14 @@ fn active_waiver_waives_and_expired_waiver_counts_again() {
     );
     let out = w
         .cmd()
-        .args(["sso", "--only", "sso.env.client-id", "-f", "json"])
+        .args([
+            "sso",
+            "--offline",
+            "--only",
+            "sso.env.client-id",
+            "-f",
+            "json",
+        ])
         .assert()
         .code(0);
     let r = json(&out.get_output().stdout);
@@ -224,7 +243,14 @@ fn active_waiver_waives_and_expired_waiver_counts_again() {
     );
     let out = w
         .cmd()
-        .args(["sso", "--only", "sso.env.client-id", "-f", "json"])
+        .args([
+            "sso",
+            "--offline",
+            "--only",
+            "sso.env.client-id",
+            "-f",
+            "json",
+        ])
         .assert()
         .code(1);
     let r = json(&out.get_output().stdout);
@@ -247,6 +273,7 @@ fn only_and_skip_select_by_glob() {
         .cmd()
         .args([
             "all",
+            "--offline",
             "--only",
             "sso.env.*,scim.env.*",
             "--skip",
@@ -296,6 +323,36 @@ fn offline_still_runs_offline_probes() {
 }
 
 #[test]
+fn offline_skips_network_probes_with_the_reason() {
+    let w = healthy();
+    let out = w
+        .cmd_with_env()
+        .args(["sso", "--offline", "--only", "sso.https.*", "-f", "json"])
+        .assert()
+        .code(0);
+    let r = json(&out.get_output().stdout);
+    let tls = check(&r, "sso.https.redirect-uri");
+    assert_eq!(tls["status"], "skip");
+    assert!(tls["message"].as_str().unwrap().contains("--offline"));
+    assert_eq!(check(&r, "sso.https.app-urls")["status"], "pass");
+}
+
+#[test]
+fn unusable_ca_cert_is_exit_2() {
+    let w = Work::new();
+    w.write("not-a-cert.pem", "hello\n");
+    w.cmd()
+        .args(["sso", "--offline", "--ca-cert", "not-a-cert.pem"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no PEM certificate"));
+    w.cmd()
+        .args(["sso", "--offline", "--ca-cert", "missing.pem"])
+        .assert()
+        .code(2);
+}
+
+#[test]
 fn fail_on_warn_makes_warnings_count() {
     let w = Work::new();
     // A duplicate redirect URI is a warning.
@@ -303,7 +360,7 @@ fn fail_on_warn_makes_warnings_count() {
         "launchcheck.yaml",
         "app:\n  redirect_uris: [https://app.example.com/cb, https://app.example.com/cb]\n",
     );
-    let args = ["sso", "--only", "sso.redirect-uris.rules"];
+    let args = ["sso", "--offline", "--only", "sso.redirect-uris.rules"];
     w.cmd().args(args).assert().code(0);
     w.cmd()
         .args(args)
@@ -321,7 +378,14 @@ fn redirect_uri_rules_fail_with_evidence() {
     );
     let out = w
         .cmd()
-        .args(["sso", "--only", "sso.redirect-uris.rules", "-f", "json"])
+        .args([
+            "sso",
+            "--offline",
+            "--only",
+            "sso.redirect-uris.rules",
+            "-f",
+            "json",
+        ])
         .assert()
         .code(1);
     let r = json(&out.get_output().stdout);
@@ -351,7 +415,14 @@ fn plain_http_app_url_fails() {
     );
     let out = w
         .cmd()
-        .args(["scim", "--only", "scim.webhook.endpoint", "-f", "json"])
+        .args([
+            "scim",
+            "--offline",
+            "--only",
+            "scim.webhook.endpoint",
+            "-f",
+            "json",
+        ])
         .assert()
         .code(1);
     let r = json(&out.get_output().stdout);
@@ -365,7 +436,14 @@ fn plain_http_app_url_fails() {
 fn runbook_missing_empty_and_present() {
     let w = Work::new();
     w.write("launchcheck.yaml", "repo:\n  runbook: docs/runbook.md\n");
-    let args = ["scim", "--only", "scim.ops.runbook", "-f", "json"];
+    let args = [
+        "scim",
+        "--offline",
+        "--only",
+        "scim.ops.runbook",
+        "-f",
+        "json",
+    ];
     let out = w.cmd().args(args).assert().code(1);
     assert_eq!(
         check(&json(&out.get_output().stdout), "scim.ops.runbook")["found"],
@@ -408,7 +486,14 @@ fn committed_secret_is_found_at_its_file_and_line() {
     common::git(&w.path().join("repo"), &["commit", "-q", "-m", "x"]);
     let out = w
         .cmd_with_env()
-        .args(["scim", "--only", "scim.secrets.*", "-f", "json"])
+        .args([
+            "scim",
+            "--offline",
+            "--only",
+            "scim.secrets.*",
+            "-f",
+            "json",
+        ])
         .assert()
         .code(1);
     let stdout = out.get_output().stdout.clone();
@@ -452,6 +537,7 @@ fn tracked_dotenv_fails_and_ignored_dotenv_passes() {
     w.git_commit_all();
     let args = [
         "sso",
+        "--offline",
         "--only",
         "sso.secrets.dotenv-not-committed",
         "-f",
@@ -497,6 +583,7 @@ fn dotenv_file_supplies_variables_and_real_environment_wins() {
         .cmd()
         .args([
             "sso",
+            "--offline",
             "--env-file",
             "prod.env",
             "--only",
@@ -516,6 +603,7 @@ fn dotenv_file_supplies_variables_and_real_environment_wins() {
         .env("SCALEKIT_ENVIRONMENT_URL", ENV_URL)
         .args([
             "sso",
+            "--offline",
             "--env-file",
             "prod.env",
             "--only",
@@ -533,7 +621,7 @@ fn dotenv_file_supplies_variables_and_real_environment_wins() {
             .contains("from the environment")
     );
     w.cmd()
-        .args(["sso", "--env-file", "missing.env"])
+        .args(["sso", "--offline", "--env-file", "missing.env"])
         .assert()
         .code(2);
 }
@@ -548,7 +636,14 @@ fn config_values_expand_variables() {
     let out = w
         .cmd()
         .env("APP_HOST", "app.example.com")
-        .args(["scim", "--only", "scim.webhook.endpoint", "-f", "json"])
+        .args([
+            "scim",
+            "--offline",
+            "--only",
+            "scim.webhook.endpoint",
+            "-f",
+            "json",
+        ])
         .assert()
         .code(0);
     let r = json(&out.get_output().stdout);
@@ -567,6 +662,7 @@ fn custom_domain_must_be_in_use() {
     );
     let args = [
         "sso",
+        "--offline",
         "--only",
         "sso.portal.custom-domain-in-use",
         "-f",
@@ -588,7 +684,11 @@ fn custom_domain_must_be_in_use() {
 #[test]
 fn results_come_back_in_checklist_order() {
     let w = Work::new();
-    let out = w.cmd().args(["all", "-f", "json"]).assert().code(1);
+    let out = w
+        .cmd()
+        .args(["all", "--offline", "-f", "json"])
+        .assert()
+        .code(1);
     let r = json(&out.get_output().stdout);
     let got: Vec<String> = r["checks"]
         .as_array()
@@ -616,7 +716,7 @@ fn results_come_back_in_checklist_order() {
 #[test]
 fn table_output_has_sections_messages_and_a_summary_without_colour() {
     let w = Work::new();
-    let out = w.cmd().args(["sso"]).assert().code(1);
+    let out = w.cmd().args(["sso", "--offline"]).assert().code(1);
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(text.contains("SSO · Environment and credentials"), "{text}");
     assert!(text.contains("FAIL"));
@@ -624,7 +724,11 @@ fn table_output_has_sections_messages_and_a_summary_without_colour() {
     assert!(text.contains("NOT READY (exit 1)"));
     assert!(!text.contains('\u{1b}'), "ANSI escape in NO_COLOR output");
     // Machine formats keep stdout pure JSON.
-    let out = w.cmd().args(["sso", "-f", "json"]).assert().code(1);
+    let out = w
+        .cmd()
+        .args(["sso", "--offline", "-f", "json"])
+        .assert()
+        .code(1);
     json(&out.get_output().stdout);
 }
 
@@ -633,7 +737,7 @@ fn output_file_gets_the_report_and_the_terminal_gets_the_table() {
     let w = Work::new();
     let out = w
         .cmd()
-        .args(["sso", "-f", "json", "-o", "report.json"])
+        .args(["sso", "--offline", "-f", "json", "-o", "report.json"])
         .assert()
         .code(1);
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
@@ -703,7 +807,7 @@ fn list_explain_and_init() {
         .stderr(predicate::str::contains("already exists"));
     // The template it writes is a valid config.
     w.cmd()
-        .args(["sso", "--only", "sso.https.app-urls"])
+        .args(["sso", "--offline", "--only", "sso.https.app-urls"])
         .assert()
         .code(0);
 }

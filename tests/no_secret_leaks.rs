@@ -38,9 +38,15 @@ fn no_command_or_format_prints_a_secret() {
     let mut runs: Vec<Vec<String>> = Vec::new();
     for cmd in ["sso", "scim", "all"] {
         for format in FORMATS {
-            runs.push(vec![cmd.into(), "-f".into(), format.into()]);
             runs.push(vec![
                 cmd.into(),
+                "--offline".into(),
+                "-f".into(),
+                format.into(),
+            ]);
+            runs.push(vec![
+                cmd.into(),
+                "--offline".into(),
                 "-f".into(),
                 format.into(),
                 "-o".into(),
@@ -53,8 +59,18 @@ fn no_command_or_format_prints_a_secret() {
     runs.push(vec!["list".into(), "-f".into(), "json".into()]);
     runs.push(vec!["explain".into(), "scim.env.webhook-secret".into()]);
     runs.push(vec!["init".into(), "--path".into(), "new.yaml".into()]);
-    runs.push(vec!["sso".into(), "--only".into(), "[".into()]); // an error path
-    runs.push(vec!["sso".into(), "-c".into(), "missing.yaml".into()]);
+    runs.push(vec![
+        "sso".into(),
+        "--offline".into(),
+        "--only".into(),
+        "[".into(),
+    ]); // an error path
+    runs.push(vec![
+        "sso".into(),
+        "--offline".into(),
+        "-c".into(),
+        "missing.yaml".into(),
+    ]);
 
     for args in &runs {
         let out = w.cmd_with_env().args(args).output().expect("runs");
@@ -92,6 +108,7 @@ fn the_scanner_reports_the_leak_it_must_not_print() {
         .cmd_with_env()
         .args([
             "sso",
+            "--offline",
             "--only",
             "sso.secrets.client-secret-not-committed",
             "-f",

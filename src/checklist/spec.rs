@@ -20,6 +20,22 @@ pub enum ProbeSpec {
     HttpsScheme(HttpsSchemeSpec),
     /// A configured file exists and is not empty.
     FileExists(FileExistsSpec),
+    /// Live TLS: chain, host name, expiry, protocol version.
+    Tls(TlsSpec),
+    /// Plain HTTP answers with a redirect to HTTPS.
+    HttpsRedirect(UrlsSpec),
+    /// `Strict-Transport-Security` is sent with a long max-age.
+    Hsts(HstsSpec),
+    /// The discovery document and JWKS are reachable and consistent.
+    OidcDiscovery(EmptySpec),
+    /// The client credentials authenticate at the token endpoint.
+    ClientCredentials(EmptySpec),
+    /// The authorize endpoint routes to an IdP / accepts the redirect URIs.
+    AuthorizeRouting(AuthorizeSpec),
+    /// The callback rejects forged state and survives `error=`.
+    CallbackState(CallbackSpec),
+    /// The initiate-login endpoint refuses a forged `idp_initiated_login` token.
+    IdpInitiated(EmptySpec),
 }
 
 impl ProbeSpec {
@@ -32,6 +48,14 @@ impl ProbeSpec {
             Self::RedirectUris(_) => "redirect_uris",
             Self::HttpsScheme(_) => "https_scheme",
             Self::FileExists(_) => "file_exists",
+            Self::Tls(_) => "tls",
+            Self::HttpsRedirect(_) => "https_redirect",
+            Self::Hsts(_) => "hsts",
+            Self::OidcDiscovery(_) => "oidc_discovery",
+            Self::ClientCredentials(_) => "client_credentials",
+            Self::AuthorizeRouting(_) => "authorize_routing",
+            Self::CallbackState(_) => "callback_state",
+            Self::IdpInitiated(_) => "idp_initiated",
         }
     }
 
@@ -44,6 +68,14 @@ impl ProbeSpec {
             | Self::RedirectUris(_)
             | Self::HttpsScheme(_)
             | Self::FileExists(_) => false,
+            Self::Tls(_)
+            | Self::HttpsRedirect(_)
+            | Self::Hsts(_)
+            | Self::OidcDiscovery(_)
+            | Self::ClientCredentials(_)
+            | Self::AuthorizeRouting(_)
+            | Self::CallbackState(_)
+            | Self::IdpInitiated(_) => true,
         }
     }
 }
@@ -101,15 +133,15 @@ pub struct RedirectUrisSpec {}
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpsSchemeSpec {
-    /// Which configured URLs to look at; all of them when empty.
+    /// Which configured URLs to look at; all app URLs when empty.
     #[serde(default)]
-    pub urls: Vec<AppUrlSet>,
+    pub urls: Vec<UrlSet>,
 }
 
-/// A group of URLs from the `app:` section of the config.
+/// A group of configured URLs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum AppUrlSet {
+pub enum UrlSet {
     /// `app.redirect_uris`.
     RedirectUris,
     /// `app.initiate_login_url`.
@@ -118,6 +150,108 @@ pub enum AppUrlSet {
     WebhookUrl,
     /// `app.endpoints`.
     Endpoints,
+    /// The provider environment URL.
+    Environment,
+    /// `https://<admin_portal.custom_domain>`.
+    CustomDomain,
+}
+
+impl UrlSet {
+    /// The four sets of app URLs (the default).
+    pub const APP: [Self; 4] = [
+        Self::RedirectUris,
+        Self::InitiateLoginUrl,
+        Self::WebhookUrl,
+        Self::Endpoints,
+    ];
+}
+
+/// Parameters of probes that look at a set of URLs.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrlsSpec {
+    /// Which configured URLs; all app URLs when empty.
+    #[serde(default)]
+    pub urls: Vec<UrlSet>,
+}
+
+/// Parameters of the `tls` probe.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsSpec {
+    /// Which configured URLs' hosts; all app URLs when empty.
+    #[serde(default)]
+    pub urls: Vec<UrlSet>,
+    /// Warn when the certificate expires within this many days.
+    #[serde(default = "default_warn_days")]
+    pub warn_days: i64,
+    /// Fail when it expires within this many days.
+    #[serde(default = "default_fail_days")]
+    pub fail_days: i64,
+}
+
+const fn default_warn_days() -> i64 {
+    30
+}
+const fn default_fail_days() -> i64 {
+    7
+}
+
+/// Parameters of the `hsts` probe.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HstsSpec {
+    /// Which configured URLs' hosts; all app URLs when empty.
+    #[serde(default)]
+    pub urls: Vec<UrlSet>,
+    /// Shortest acceptable max-age, seconds.
+    #[serde(default = "default_max_age")]
+    pub min_max_age: u64,
+}
+
+const fn default_max_age() -> u64 {
+    31_536_000
+}
+
+/// No parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmptySpec {}
+
+/// Parameters of the `authorize_routing` probe.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizeSpec {
+    /// What to check.
+    pub check: AuthorizeCheck,
+}
+
+/// What the `authorize_routing` probe checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorizeCheck {
+    /// Each configured organization, connection and test domain reaches an IdP.
+    Routing,
+    /// Each redirect URI is accepted by the provider.
+    RedirectRegistered,
+}
+
+/// Parameters of the `callback_state` probe.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackSpec {
+    /// Which request to send.
+    pub case: CallbackCase,
+}
+
+/// Which forged callback request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallbackCase {
+    /// `?code=…&state=…` with values the app never issued.
+    ForgedState,
+    /// `?error=access_denied&error_description=…`.
+    ErrorParam,
 }
 
 /// Parameters of the `file_exists` probe.
@@ -140,22 +274,6 @@ pub enum RepoFile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlannedProbe {
-    /// Live TLS: chain, hostname, expiry, protocol version.
-    Tls,
-    /// Plain HTTP redirects to HTTPS.
-    HttpsRedirect,
-    /// `Strict-Transport-Security` present and long enough.
-    Hsts,
-    /// OIDC discovery document and JWKS.
-    OidcDiscovery,
-    /// `client_credentials` exchange at the token endpoint.
-    ClientCredentials,
-    /// Authorization URL routing per organization, connection or domain.
-    AuthorizeRouting,
-    /// Callback rejects forged state/code and survives `error=`.
-    CallbackState,
-    /// Initiate-login rejects forged `idp_initiated_login` tokens.
-    IdpInitiated,
     /// Admin-portal custom domain CNAME.
     AdminPortalDns,
     /// Provider domains reachable over DNS, TCP and TLS.

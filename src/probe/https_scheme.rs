@@ -2,69 +2,21 @@
 //! expiry, protocol) is a separate kind; this one needs no network and runs even `--offline`.
 
 use super::Ctx;
-use crate::checklist::spec::{AppUrlSet, HttpsSchemeSpec};
-use crate::config::Target;
+use super::configured_urls as app_urls;
+use crate::checklist::spec::{HttpsSchemeSpec, UrlSet};
 use crate::report::Finding;
 use reqwest::Url;
 
-/// The configured URLs of the chosen sets, labelled by config key.
+/// The config keys of URL sets, for "set … in launchcheck.yaml" messages.
 #[must_use]
-pub fn app_urls(target: &Target, sets: &[AppUrlSet]) -> Vec<(&'static str, String)> {
-    let all = [
-        AppUrlSet::RedirectUris,
-        AppUrlSet::InitiateLoginUrl,
-        AppUrlSet::WebhookUrl,
-        AppUrlSet::Endpoints,
-    ];
-    let sets = if sets.is_empty() { &all[..] } else { sets };
-    let mut out = Vec::new();
-    for set in sets {
-        match set {
-            AppUrlSet::RedirectUris => out.extend(
-                target
-                    .redirect_uris
-                    .iter()
-                    .map(|u| ("app.redirect_uris", u.clone())),
-            ),
-            AppUrlSet::InitiateLoginUrl => out.extend(
-                target
-                    .initiate_login_url
-                    .iter()
-                    .map(|u| ("app.initiate_login_url", u.clone())),
-            ),
-            AppUrlSet::WebhookUrl => {
-                out.extend(
-                    target
-                        .webhook_url
-                        .iter()
-                        .map(|u| ("app.webhook_url", u.clone())),
-                );
-            }
-            AppUrlSet::Endpoints => {
-                out.extend(
-                    target
-                        .endpoints
-                        .iter()
-                        .map(|u| ("app.endpoints", u.clone())),
-                );
-            }
-        }
-    }
-    out
-}
-
-fn key_names(sets: &[AppUrlSet]) -> String {
-    if sets.is_empty() {
-        return "app.redirect_uris, app.initiate_login_url, app.webhook_url or app.endpoints"
-            .into();
-    }
+pub fn key_names(sets: &[UrlSet]) -> String {
+    let sets = if sets.is_empty() {
+        &UrlSet::APP[..]
+    } else {
+        sets
+    };
     sets.iter()
-        .map(|s| match s {
-            AppUrlSet::RedirectUris => "app.redirect_uris",
-            AppUrlSet::InitiateLoginUrl => "app.initiate_login_url",
-            AppUrlSet::WebhookUrl => "app.webhook_url",
-            AppUrlSet::Endpoints => "app.endpoints",
-        })
+        .map(|s| super::url_set_key(*s))
         .collect::<Vec<_>>()
         .join(", ")
 }

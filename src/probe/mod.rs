@@ -5,27 +5,34 @@
 //! [`Ctx`] is everything a probe may use: the target, the run settings, and per-run caches
 //! (the repository scan runs once however many items read it).
 
+pub mod authorize;
+pub mod callback;
+pub mod client_credentials;
 pub mod env;
 pub mod file_exists;
+pub mod hsts;
+pub mod https_redirect;
 pub mod https_scheme;
+pub mod idp_initiated;
+pub mod oidc;
 pub mod redirect_uris;
 pub mod secrets;
+pub mod tls;
 
 use crate::checklist::ProbeSpec;
+use crate::checklist::spec::UrlSet;
 use crate::config::Target;
+use crate::net::{Net, NetError, NetOptions};
 use crate::report::Finding;
 use crate::scan::ScanResult;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::OnceCell;
 
 /// Run-wide settings a probe may consult.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Per network operation.
-    pub timeout: Duration,
-    /// Network operations in flight at once.
-    pub concurrency: usize,
+    /// The network layer's settings (timeout, concurrency, roots, resolver).
+    pub net: NetOptions,
     /// Probes that change the app's data may run.
     pub allow_writes: bool,
     /// The day waivers and certificate ages are measured against.
@@ -35,8 +42,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            timeout: Duration::from_secs(10),
-            concurrency: 64,
+            net: NetOptions::default(),
             allow_writes: false,
             today: time::OffsetDateTime::now_utc().date(),
         }
@@ -50,18 +56,41 @@ pub struct Ctx {
     pub target: Arc<Target>,
     /// Run settings.
     pub settings: Settings,
+    /// The network layer (client, resolver, limits, caches).
+    pub net: Arc<Net>,
     scan: OnceCell<Arc<Result<ScanResult, String>>>,
+    forged_key: OnceCell<Result<Arc<crate::jwt::SigningKey>, String>>,
 }
 
 impl Ctx {
     /// A context for one run.
-    #[must_use]
-    pub fn new(target: Arc<Target>, settings: Settings) -> Self {
-        Self {
+    ///
+    /// # Errors
+    /// The network layer cannot be built (an unusable `--ca-cert`).
+    pub fn new(target: Arc<Target>, settings: Settings) -> Result<Self, String> {
+        let net = Arc::new(Net::new(settings.net.clone())?);
+        Ok(Self {
             target,
             settings,
+            net,
             scan: OnceCell::new(),
-        }
+            forged_key: OnceCell::new(),
+        })
+    }
+
+    /// A signing key of launchcheck's own (never the provider's), made once per run, for
+    /// forged tokens.
+    pub async fn forged_key(&self) -> Result<Arc<crate::jwt::SigningKey>, String> {
+        self.forged_key
+            .get_or_init(|| async {
+                tokio::task::spawn_blocking(|| {
+                    crate::jwt::SigningKey::generate("launchcheck-forged").map(Arc::new)
+                })
+                .await
+                .map_err(|e| e.to_string())?
+            })
+            .await
+            .clone()
     }
 
     /// The repository scan, run on first use (on a blocking thread) and shared afterwards.
@@ -100,7 +129,128 @@ pub async fn run(spec: &ProbeSpec, ctx: &Ctx) -> Vec<Finding> {
         ProbeSpec::RedirectUris(s) => redirect_uris::run(s, ctx),
         ProbeSpec::HttpsScheme(s) => https_scheme::run(s, ctx),
         ProbeSpec::FileExists(s) => file_exists::run(s, ctx),
+        ProbeSpec::Tls(s) => tls::run(s, ctx).await,
+        ProbeSpec::HttpsRedirect(s) => https_redirect::run(s, ctx).await,
+        ProbeSpec::Hsts(s) => hsts::run(s, ctx).await,
+        ProbeSpec::OidcDiscovery(_) => oidc::run(ctx).await,
+        ProbeSpec::ClientCredentials(_) => client_credentials::run(ctx).await,
+        ProbeSpec::AuthorizeRouting(s) => authorize::run(s, ctx).await,
+        ProbeSpec::CallbackState(s) => callback::run(s, ctx).await,
+        ProbeSpec::IdpInitiated(_) => idp_initiated::run(ctx).await,
     }
+}
+
+/// A finding for a request that got no answer: `error`, with the phase that failed.
+#[must_use]
+pub fn unreachable(what: &str, e: &NetError) -> Finding {
+    Finding::error(format!("{what}: {e}")).with("phase", phase(e))
+}
+
+/// The phase name of a network error.
+#[must_use]
+pub const fn phase(e: &NetError) -> &'static str {
+    match e {
+        NetError::Dns(_) => "dns",
+        NetError::Refused(_) | NetError::ConnectTimeout(_) | NetError::Connect(_) => "connect",
+        NetError::Tls(_) => "tls",
+        NetError::ResponseTimeout(_) => "response",
+        NetError::Other(_) => "request",
+    }
+}
+
+/// The config key of a URL set.
+#[must_use]
+pub const fn url_set_key(set: UrlSet) -> &'static str {
+    match set {
+        UrlSet::RedirectUris => "app.redirect_uris",
+        UrlSet::InitiateLoginUrl => "app.initiate_login_url",
+        UrlSet::WebhookUrl => "app.webhook_url",
+        UrlSet::Endpoints => "app.endpoints",
+        UrlSet::Environment => "scalekit.environment_url",
+        UrlSet::CustomDomain => "admin_portal.custom_domain",
+    }
+}
+
+/// The configured URLs of the chosen sets (all app URLs when `sets` is empty), labelled by
+/// their config key, in a stable order.
+#[must_use]
+pub fn configured_urls(target: &Target, sets: &[UrlSet]) -> Vec<(&'static str, String)> {
+    let sets = if sets.is_empty() {
+        &UrlSet::APP[..]
+    } else {
+        sets
+    };
+    let mut out = Vec::new();
+    for set in sets {
+        let key = url_set_key(*set);
+        match set {
+            UrlSet::RedirectUris => {
+                out.extend(target.redirect_uris.iter().map(|u| (key, u.clone())))
+            }
+            UrlSet::InitiateLoginUrl => {
+                out.extend(target.initiate_login_url.iter().map(|u| (key, u.clone())))
+            }
+            UrlSet::WebhookUrl => out.extend(target.webhook_url.iter().map(|u| (key, u.clone()))),
+            UrlSet::Endpoints => out.extend(target.endpoints.iter().map(|u| (key, u.clone()))),
+            UrlSet::Environment => {
+                out.extend(target.environment_url.iter().map(|u| (key, u.clone())))
+            }
+            UrlSet::CustomDomain => out.extend(
+                target
+                    .custom_domain
+                    .iter()
+                    .map(|d| (key, format!("https://{}", d.trim_end_matches('.')))),
+            ),
+        }
+    }
+    out
+}
+
+/// One host to probe, with the first configured URL that named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostTarget {
+    /// Host name.
+    pub host: String,
+    /// Port (443 unless the URL says otherwise).
+    pub port: u16,
+    /// Whether the URL gave the port explicitly.
+    pub explicit_port: bool,
+    /// The first URL naming this host.
+    pub url: String,
+    /// Its config key.
+    pub key: &'static str,
+}
+
+/// Unique hosts (host, port) of the chosen URL sets, in order; URLs that do not parse or are
+/// not https are left to the `https_scheme` probe and skipped here.
+#[must_use]
+pub fn unique_hosts(target: &Target, sets: &[UrlSet]) -> Vec<HostTarget> {
+    let mut out: Vec<HostTarget> = Vec::new();
+    for (key, raw) in configured_urls(target, sets) {
+        let Ok(u) = reqwest::Url::parse(&raw) else {
+            continue;
+        };
+        if u.scheme() != "https" {
+            continue;
+        }
+        let Some(host) = u.host_str() else { continue };
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        let port = u.port_or_known_default().unwrap_or(443);
+        if out.iter().any(|h| h.host == host && h.port == port) {
+            continue;
+        }
+        out.push(HostTarget {
+            host,
+            port,
+            explicit_port: u.port().is_some(),
+            url: raw,
+            key,
+        });
+    }
+    out
 }
 
 /// Hosts that are never production: loopback, private ranges, `.local`/`.test` names.
@@ -162,6 +312,29 @@ pub fn describe(spec: &ProbeSpec) -> String {
         ProbeSpec::RedirectUris(_) => "app.redirect_uris: no wildcard, https, no localhost/loopback/private host, no #fragment, no duplicates, on the same registrable domain as the app's other URLs.".into(),
         ProbeSpec::HttpsScheme(_) => "The configured app URLs use https:// (the live certificate check is a separate probe).".into(),
         ProbeSpec::FileExists(_) => "repo.runbook exists under repo.path and is not empty.".into(),
+        ProbeSpec::Tls(s) => format!(
+            "A TLS handshake with each host of {}: chain trusted by the system roots plus --ca-cert, valid for the host name, TLS 1.2+, warns under {} days of validity and fails under {}.",
+            https_scheme::key_names(&s.urls), s.warn_days, s.fail_days
+        ),
+        ProbeSpec::HttpsRedirect(s) => format!(
+            "GET http://<host>/ for each host of {} (not followed): must answer 301/302/307/308 to https://.",
+            https_scheme::key_names(&s.urls)
+        ),
+        ProbeSpec::Hsts(s) => format!(
+            "GET each URL of {}: Strict-Transport-Security present with max-age >= {} s (shorter warns, absent fails).",
+            https_scheme::key_names(&s.urls), s.min_max_age
+        ),
+        ProbeSpec::OidcDiscovery(_) => "GET <environment>/.well-known/openid-configuration: issuer equals the environment URL (or custom domain), endpoints https on that origin; the JWKS at jwks_uri has RS256 signing keys with a kid.".into(),
+        ProbeSpec::ClientCredentials(_) => "POST <environment>/oauth/token with grant_type=client_credentials and the client id and secret (client_secret_post, as the SDKs do): must return an access token. The secret is sent there and nowhere else; the token is never shown.".into(),
+        ProbeSpec::AuthorizeRouting(s) => match s.check {
+            crate::checklist::spec::AuthorizeCheck::Routing => "GET <environment>/oauth/authorize built as the SDKs build it, once per scalekit.organizations / connections / test_domains entry, not followed: a redirect to an identity provider passes; a redirect back with error=, the hosted login page, or a refused redirect URI fails.".into(),
+            crate::checklist::spec::AuthorizeCheck::RedirectRegistered => "GET <environment>/oauth/authorize with each app.redirect_uris entry, not followed: a 400 about the redirect URI means it is not registered with the provider.".into(),
+        },
+        ProbeSpec::CallbackState(s) => match s.case {
+            crate::checklist::spec::CallbackCase::ForgedState => "GET each redirect URI with a code and state the app never issued: 4xx or a cookie-less redirect passes; a 2xx/3xx that sets a cookie fails (login CSRF); 5xx warns.".into(),
+            crate::checklist::spec::CallbackCase::ErrorParam => "GET each redirect URI with error=access_denied&error_description=…: anything but a 5xx passes.".into(),
+        },
+        ProbeSpec::IdpInitiated(_) => "GET app.initiate_login_url with an idp_initiated_login JWT signed by a key of launchcheck's own (with the provider's kid): a 4xx passes; a redirect that carries the forged organization/connection/login hint fails.".into(),
     }
 }
 

@@ -5,8 +5,8 @@
 //! Whether the provider has them registered is a network question for another probe.
 
 use super::Ctx;
-use super::https_scheme::app_urls;
-use crate::checklist::spec::{AppUrlSet, RedirectUrisSpec};
+use super::configured_urls as app_urls;
+use crate::checklist::spec::{RedirectUrisSpec, UrlSet};
 use crate::report::Finding;
 use reqwest::Url;
 use std::collections::BTreeSet;
@@ -45,9 +45,9 @@ pub fn run(_spec: &RedirectUrisSpec, ctx: &Ctx) -> Vec<Finding> {
     let app_domains: BTreeSet<String> = app_urls(
         t,
         &[
-            AppUrlSet::InitiateLoginUrl,
-            AppUrlSet::WebhookUrl,
-            AppUrlSet::Endpoints,
+            UrlSet::InitiateLoginUrl,
+            UrlSet::WebhookUrl,
+            UrlSet::Endpoints,
         ],
     )
     .iter()

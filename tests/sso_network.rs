@@ -1,0 +1,404 @@
+//! The SSO network probes against the sandbox: a healthy app passes every check, and each fault
+//! mode is caught by exactly the check meant to catch it. Everything runs on 127.0.0.1 with the
+//! sandbox's throwaway CA; the resolver refuses any other name.
+
+use launchcheck::checklist::{self, Embedded};
+use launchcheck::probe::Settings;
+use launchcheck::report::{CheckResult, Report, Status};
+use launchcheck::run::{self, RunOptions};
+use launchcheck::sandbox::{AppFaults, Sandbox, SandboxOptions, provider};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+const NETWORK_SSO: [&str; 12] = [
+    "sso.credentials.authenticate",
+    "sso.idp.routing",
+    "sso.https.redirect-uri",
+    "sso.https.tls",
+    "sso.https.http-redirect",
+    "sso.https.hsts",
+    "sso.redirect-uris.registered",
+    "sso.callback.state",
+    "sso.flows.idp-initiated",
+    "sso.tokens.discovery",
+    "sso.errors.callback-error",
+    "sso.env.environment-url",
+];
+
+fn healthy_org() -> String {
+    provider::default_orgs()[0].id.clone()
+}
+
+async fn sandbox(opts: SandboxOptions) -> Sandbox {
+    Sandbox::start(opts).await.expect("sandbox starts")
+}
+
+async fn run_with(
+    sb: &Sandbox,
+    checklists: &[Embedded],
+    only: &[&str],
+    timeout: Duration,
+    deadline: Duration,
+) -> Report {
+    let lists: Vec<_> = checklists
+        .iter()
+        .map(|w| checklist::embedded(*w).expect("checklist"))
+        .collect();
+    let dir = tempfile::tempdir().expect("tmp");
+    let target = sb.target(dir.path().to_path_buf());
+    let opts = RunOptions {
+        settings: Settings {
+            net: sb.net_options(timeout),
+            ..Settings::default()
+        },
+        only: only.iter().map(|s| (*s).to_owned()).collect(),
+        deadline,
+        ..RunOptions::default()
+    };
+    run::run(&lists, Arc::new(target), &opts)
+        .await
+        .expect("run")
+}
+
+async fn run_sso(sb: &Sandbox, only: &[&str]) -> Report {
+    run_with(
+        sb,
+        &[Embedded::Sso],
+        only,
+        Duration::from_secs(5),
+        Duration::from_secs(60),
+    )
+    .await
+}
+
+fn get<'a>(r: &'a Report, id: &str) -> &'a CheckResult {
+    r.checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no {id}"))
+}
+
+fn opts(faults: AppFaults) -> SandboxOptions {
+    SandboxOptions {
+        faults,
+        organizations: vec![healthy_org()],
+        ..SandboxOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn healthy_sandbox_passes_every_network_check() {
+    let sb = sandbox(opts(AppFaults::default())).await;
+    let r = run_sso(&sb, &NETWORK_SSO).await;
+    for id in NETWORK_SSO {
+        let c = get(&r, id);
+        assert_eq!(
+            c.status,
+            Status::Pass,
+            "{id}: {} {:?}",
+            c.message,
+            c.findings
+        );
+    }
+    assert!(r.summary.ready);
+    let tls = get(&r, "sso.https.redirect-uri");
+    assert_eq!(tls.evidence["protocol"], "TLSv1_3");
+    assert!(
+        tls.evidence["issuer"]
+            .as_str()
+            .unwrap()
+            .contains("launchcheck sandbox CA")
+    );
+}
+
+async fn assert_caught(faults: AppFaults, id: &str, status: Status, needle: &str) {
+    let sb = sandbox(opts(faults)).await;
+    let r = run_sso(&sb, &NETWORK_SSO).await;
+    let c = get(&r, id);
+    assert_eq!(c.status, status, "{id}: {}", c.message);
+    assert!(
+        c.message.contains(needle),
+        "{id}: `{}` lacks `{needle}`",
+        c.message
+    );
+    if status == Status::Fail {
+        assert!(
+            c.expected.is_some() && c.found.is_some(),
+            "{id} fail without evidence"
+        );
+        assert!(
+            c.reproduce.is_some(),
+            "{id} fail without a reproduce command"
+        );
+    }
+    // Nothing else is affected by this one fault (TLS faults also break the other checks that
+    // talk to the app, which then say so).
+    if !(faults.expired_cert || faults.wrong_host_cert) {
+        for other in NETWORK_SSO.iter().filter(|o| **o != id) {
+            assert_eq!(
+                get(&r, other).status,
+                Status::Pass,
+                "{other} changed: {}",
+                get(&r, other).message
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn forged_state_accepted_is_caught() {
+    let f = AppFaults {
+        accept_forged_state: true,
+        ..AppFaults::default()
+    };
+    assert_caught(f, "sso.callback.state", Status::Fail, "login CSRF").await;
+}
+
+#[tokio::test]
+async fn crash_on_error_param_is_caught() {
+    let f = AppFaults {
+        crash_on_error_param: true,
+        ..AppFaults::default()
+    };
+    assert_caught(
+        f,
+        "sso.errors.callback-error",
+        Status::Fail,
+        "crashes with 500",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn unverified_idp_token_is_caught() {
+    let f = AppFaults {
+        forward_unverified_idp_token: true,
+        ..AppFaults::default()
+    };
+    assert_caught(
+        f,
+        "sso.flows.idp-initiated",
+        Status::Fail,
+        "forwarded its claims",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn missing_hsts_is_caught() {
+    let f = AppFaults {
+        no_hsts: true,
+        ..AppFaults::default()
+    };
+    assert_caught(
+        f,
+        "sso.https.hsts",
+        Status::Fail,
+        "no Strict-Transport-Security",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn plain_http_served_is_caught() {
+    let f = AppFaults {
+        plain_http_served: true,
+        ..AppFaults::default()
+    };
+    assert_caught(
+        f,
+        "sso.https.http-redirect",
+        Status::Fail,
+        "served over plain HTTP",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn expired_certificate_is_caught() {
+    let f = AppFaults {
+        expired_cert: true,
+        ..AppFaults::default()
+    };
+    assert_caught(
+        f,
+        "sso.https.redirect-uri",
+        Status::Fail,
+        "certificate has expired",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_host_certificate_is_caught() {
+    let f = AppFaults {
+        wrong_host_cert: true,
+        ..AppFaults::default()
+    };
+    assert_caught(
+        f,
+        "sso.https.redirect-uri",
+        Status::Fail,
+        "not valid for this host name",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn unregistered_redirect_uri_is_caught() {
+    let sb = sandbox(SandboxOptions {
+        unregistered_callback: true,
+        organizations: vec![healthy_org()],
+        ..SandboxOptions::default()
+    })
+    .await;
+    let r = run_sso(&sb, &NETWORK_SSO).await;
+    let c = get(&r, "sso.redirect-uris.registered");
+    assert_eq!(c.status, Status::Fail);
+    assert!(
+        c.message.contains("register it under Redirect URLs"),
+        "{}",
+        c.message
+    );
+}
+
+#[tokio::test]
+async fn draft_and_disabled_connections_fail_routing_with_the_provider_error() {
+    let orgs = provider::default_orgs();
+    let sb = sandbox(SandboxOptions {
+        organizations: orgs.iter().map(|o| o.id.clone()).collect(),
+        ..SandboxOptions::default()
+    })
+    .await;
+    let r = run_sso(&sb, &["sso.idp.routing"]).await;
+    let c = get(&r, "sso.idp.routing");
+    assert_eq!(c.status, Status::Fail);
+    let per: Vec<(Status, &str)> = c
+        .findings
+        .iter()
+        .map(|f| (f.status, f.message.as_str()))
+        .collect();
+    assert_eq!(per.len(), 3);
+    assert_eq!(per[0].0, Status::Pass, "{per:?}");
+    assert!(per[1].1.contains("is draft"), "{per:?}");
+    assert!(per[2].1.contains("is disabled"), "{per:?}");
+}
+
+#[tokio::test]
+async fn no_organizations_configured_skips_routing_with_the_reason() {
+    let sb = sandbox(SandboxOptions::default()).await;
+    let r = run_sso(&sb, &["sso.idp.routing"]).await;
+    let c = get(&r, "sso.idp.routing");
+    assert_eq!(c.status, Status::Skip);
+    assert!(c.message.contains("scalekit.organizations"));
+}
+
+#[tokio::test]
+async fn wrong_client_secret_fails_with_the_provider_error_and_never_the_secret() {
+    let sb = sandbox(opts(AppFaults::default())).await;
+    let lists = vec![checklist::embedded(Embedded::Sso).unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let mut target = sb.target(dir.path().to_path_buf());
+    let wrong = "definitely-the-wrong-secret-1234567890";
+    target.client_secret = Some(launchcheck::secret::Secret::new(wrong.into()));
+    let opts = RunOptions {
+        settings: Settings {
+            net: sb.net_options(Duration::from_secs(5)),
+            ..Settings::default()
+        },
+        only: vec!["sso.credentials.authenticate".into()],
+        ..RunOptions::default()
+    };
+    let r = run::run(&lists, Arc::new(target), &opts).await.unwrap();
+    let c = get(&r, "sso.credentials.authenticate");
+    assert_eq!(c.status, Status::Fail);
+    assert!(c.message.contains("invalid_client"), "{}", c.message);
+    let json = launchcheck::report::json::render(&r);
+    assert!(!json.contains(wrong));
+    assert!(!json.contains(sb.client_secret.expose()));
+}
+
+#[tokio::test]
+async fn every_request_is_sent_once_per_run_even_when_checks_share_it() {
+    let sb = sandbox(opts(AppFaults::default())).await;
+    let r = run_with(
+        &sb,
+        &[Embedded::Sso, Embedded::Scim],
+        &[],
+        Duration::from_secs(5),
+        Duration::from_secs(60),
+    )
+    .await;
+    // sso and scim both check TLS, HSTS and the token endpoint of the same hosts.
+    assert_eq!(
+        get(&r, "scim.credentials.authenticate").status,
+        Status::Pass
+    );
+    assert_eq!(get(&r, "sso.credentials.authenticate").status, Status::Pass);
+    let mut seen: HashMap<(String, String, bool), usize> = HashMap::new();
+    for l in sb.log.entries() {
+        *seen
+            .entry((l.method.clone(), l.target.clone(), l.tls))
+            .or_default() += 1;
+    }
+    let repeated: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(
+        repeated.is_empty(),
+        "requests sent more than once: {repeated:?}"
+    );
+    assert!(
+        seen.keys()
+            .any(|(m, t, _)| m == "POST" && t == "/oauth/token")
+    );
+}
+
+#[tokio::test]
+async fn a_slow_app_becomes_error_with_the_phase_and_the_run_respects_its_deadline() {
+    let sb = sandbox(SandboxOptions {
+        app_latency: Duration::from_secs(30),
+        organizations: vec![healthy_org()],
+        ..SandboxOptions::default()
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let r = run_with(
+        &sb,
+        &[Embedded::Sso],
+        &[
+            "sso.https.hsts",
+            "sso.callback.state",
+            "sso.tokens.discovery",
+        ],
+        Duration::from_secs(1),
+        Duration::from_secs(20),
+    )
+    .await;
+    let hsts = get(&r, "sso.https.hsts");
+    assert_eq!(hsts.status, Status::Error, "{}", hsts.message);
+    assert!(
+        hsts.message.contains("no answer within 1 s"),
+        "{}",
+        hsts.message
+    );
+    assert_eq!(hsts.evidence["phase"], "response");
+    // The provider is not slow: its check is unaffected.
+    assert_eq!(get(&r, "sso.tokens.discovery").status, Status::Pass);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "the run outlived its deadline"
+    );
+
+    // A deadline shorter than the timeout ends the run there, with every unfinished check an error.
+    let r = run_with(
+        &sb,
+        &[Embedded::Sso],
+        &["sso.https.hsts"],
+        Duration::from_secs(10),
+        Duration::from_secs(1),
+    )
+    .await;
+    let hsts = get(&r, "sso.https.hsts");
+    assert_eq!(hsts.status, Status::Error);
+    assert!(hsts.message.contains("run deadline"), "{}", hsts.message);
+}
