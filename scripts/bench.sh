@@ -5,6 +5,8 @@
 #   scripts/bench.sh list       `launchcheck list` start-up, median of 20 runs (target < 20 ms)
 #   scripts/bench.sh secrets    secrets scan vs `rg -F` on a generated 50,000-file / 500 MB tree
 #                               (target: launchcheck within 1.5x of ripgrep's wall time)
+#   scripts/bench.sh sso        full `sso` run against the sandbox app, 20 endpoints answering
+#                               after 200 ms each: wall time / 200 ms (target <= 1.5)
 #
 # Everything runs on this machine; nothing is sent anywhere. The generated tree lives in
 # bench-out/ (ignored by git) and is reused between runs.
@@ -96,9 +98,14 @@ bench_secrets() {
   python3 -c "print(f'ratio launchcheck/ripgrep: {float(\"$lc_ms\")/float(\"$rg_ms\"):.2f} (target <= 1.5)')"
 }
 
+bench_sso() {
+  cargo run --release --quiet --example bench_sso
+}
+
 case "$what" in
   list) bench_list ;;
   secrets) bench_secrets ;;
-  all) bench_list; bench_secrets ;;
-  *) echo "usage: $0 [all|list|secrets]" >&2; exit 2 ;;
+  sso) bench_sso ;;
+  all) bench_list; bench_secrets; bench_sso ;;
+  *) echo "usage: $0 [all|list|secrets|sso]" >&2; exit 2 ;;
 esac

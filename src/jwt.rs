@@ -42,6 +42,19 @@ impl SigningKey {
         })
     }
 
+    /// A key from PKCS#8 DER.
+    ///
+    /// # Errors
+    /// Not an RSA PKCS#8 key.
+    pub fn from_pkcs8(kid: &str, der: &[u8]) -> Result<Self, String> {
+        let pair =
+            RsaKeyPair::from_pkcs8(der).map_err(|e| format!("not an RSA PKCS#8 key: {e}"))?;
+        Ok(Self {
+            kid: kid.to_owned(),
+            pair,
+        })
+    }
+
     /// The public half as a JWK (`kty`, `kid`, `alg`, `use`, `n`, `e`).
     #[must_use]
     pub fn jwk(&self) -> Value {

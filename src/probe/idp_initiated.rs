@@ -33,11 +33,12 @@ pub async fn run(ctx: &Ctx) -> Vec<Finding> {
             "no initiate-login URL configured: set app.initiate_login_url",
         )];
     };
-    let key = match ctx.forged_key().await {
+    // Key generation and the JWKS read are independent: overlap them.
+    let (key, kid) = tokio::join!(ctx.forged_key(), provider_kid(ctx));
+    let key = match key {
         Ok(k) => k,
         Err(e) => return vec![Finding::error(format!("cannot make a forged token: {e}"))],
     };
-    let kid = provider_kid(ctx).await;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let claims = json!({
         "iss": ctx.target.environment_url.clone().unwrap_or_default(),

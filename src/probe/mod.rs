@@ -28,6 +28,9 @@ use crate::scan::ScanResult;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
+/// The forgery key (PKCS#8 DER, base64): see [`Ctx::forged_key`].
+const FORGERY_KEY_B64: &str = include_str!("data/forgery-key.pk8.b64");
+
 /// Run-wide settings a probe may consult.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -78,16 +81,19 @@ impl Ctx {
         })
     }
 
-    /// A signing key of launchcheck's own (never the provider's), made once per run, for
-    /// forged tokens.
+    /// launchcheck's forgery key, for tokens a correct app must refuse. It is public on
+    /// purpose (it ships in the binary, `probe/data/forgery-key.pk8.b64`) and is never the
+    /// provider's: anything it signs is forged by construction. Shipping it avoids generating an
+    /// RSA key on every run (50–250 ms on the critical path of the IdP-initiated probe).
     pub async fn forged_key(&self) -> Result<Arc<crate::jwt::SigningKey>, String> {
         self.forged_key
             .get_or_init(|| async {
-                tokio::task::spawn_blocking(|| {
-                    crate::jwt::SigningKey::generate("launchcheck-forged").map(Arc::new)
-                })
-                .await
-                .map_err(|e| e.to_string())?
+                use base64::Engine;
+                let b64: String = FORGERY_KEY_B64.split_whitespace().collect();
+                let der = base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .map_err(|e| format!("forgery key: {e}"))?;
+                crate::jwt::SigningKey::from_pkcs8("launchcheck-forged", &der).map(Arc::new)
             })
             .await
             .clone()
