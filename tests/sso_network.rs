@@ -402,3 +402,114 @@ async fn a_slow_app_becomes_error_with_the_phase_and_the_run_respects_its_deadli
     assert_eq!(hsts.status, Status::Error);
     assert!(hsts.message.contains("run deadline"), "{}", hsts.message);
 }
+
+/// A CONNECT proxy on loopback that tunnels every host to 127.0.0.1 and records what it was
+/// asked for.
+async fn connect_proxy() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let log = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut client, _)) = listener.accept().await else {
+                return;
+            };
+            let log = log.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut b = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if client.read(&mut b).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(b[0]);
+                }
+                let line = String::from_utf8_lossy(&head)
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let target = line
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_owned();
+                log.lock().unwrap().push(target.clone());
+                let port: u16 = target
+                    .rsplit(':')
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(0);
+                let Ok(mut upstream) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await
+                else {
+                    let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n").await;
+                    return;
+                };
+                let _ = client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await;
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+            });
+        }
+    });
+    (format!("http://{addr}"), seen)
+}
+
+#[tokio::test]
+async fn an_https_proxy_carries_both_http_and_tls_probes() {
+    let sb = sandbox(opts(AppFaults::default())).await;
+    let (proxy, seen) = connect_proxy().await;
+    let lists = vec![checklist::embedded(Embedded::Sso).unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let mut net = sb.net_options(Duration::from_secs(5));
+    net.proxy = launchcheck::net::ProxySetting::Url {
+        url: proxy,
+        no_proxy: vec![],
+    };
+    let opts = RunOptions {
+        settings: Settings {
+            net,
+            ..Settings::default()
+        },
+        only: vec![
+            "sso.https.redirect-uri".into(),
+            "sso.tokens.discovery".into(),
+            "sso.https.hsts".into(),
+        ],
+        ..RunOptions::default()
+    };
+    let r = run::run(&lists, Arc::new(sb.target(dir.path().to_path_buf())), &opts)
+        .await
+        .unwrap();
+    for c in &r.checks {
+        assert_eq!(c.status, Status::Pass, "{}: {}", c.id, c.message);
+    }
+    let seen = seen.lock().unwrap().clone();
+    let app = sb.app_url.trim_start_matches("https://");
+    let provider = sb.provider_url.trim_start_matches("https://");
+    assert!(seen.iter().any(|t| t == app), "{seen:?}");
+    assert!(seen.iter().any(|t| t == provider), "{seen:?}");
+
+    // NO_PROXY: the app host is reached directly.
+    let mut net = sb.net_options(Duration::from_secs(5));
+    let (proxy2, seen2) = connect_proxy().await;
+    net.proxy = launchcheck::net::ProxySetting::Url {
+        url: proxy2,
+        no_proxy: vec![".launchcheck-demo.com".into()],
+    };
+    let opts = RunOptions {
+        settings: Settings {
+            net,
+            ..Settings::default()
+        },
+        only: vec!["sso.https.redirect-uri".into()],
+        ..RunOptions::default()
+    };
+    let r = run::run(&lists, Arc::new(sb.target(dir.path().to_path_buf())), &opts)
+        .await
+        .unwrap();
+    assert_eq!(r.checks[0].status, Status::Pass);
+    assert!(seen2.lock().unwrap().is_empty());
+}

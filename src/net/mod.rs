@@ -66,8 +66,9 @@ pub struct NetOptions {
     pub hosts: HashMap<String, IpAddr>,
     /// Refuse to resolve any name not in `hosts` (the sandbox: nothing may leave loopback).
     pub hosts_only: bool,
-    /// Honour HTTPS_PROXY/NO_PROXY (off in the sandbox).
-    pub proxy_from_env: bool,
+    /// Which HTTPS proxy to use (read from `HTTPS_PROXY`/`NO_PROXY` by default; none in the
+    /// sandbox).
+    pub proxy: ProxySetting,
     /// Response bodies are read up to this many bytes.
     pub body_cap: usize,
 }
@@ -82,9 +83,73 @@ impl Default for NetOptions {
             system_roots: true,
             hosts: HashMap::new(),
             hosts_only: false,
-            proxy_from_env: true,
+            proxy: ProxySetting::FromEnv,
             body_cap: 1024 * 1024,
         }
+    }
+}
+
+/// Proxy configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProxySetting {
+    /// `HTTPS_PROXY` (or `https_proxy`, `ALL_PROXY`) and `NO_PROXY`, read when the run starts.
+    FromEnv,
+    /// No proxy.
+    None,
+    /// This proxy, except for hosts matching `no_proxy` entries.
+    Url {
+        /// `http://host:port`.
+        url: String,
+        /// Host suffixes to reach directly.
+        no_proxy: Vec<String>,
+    },
+}
+
+impl ProxySetting {
+    /// Resolves `FromEnv` against the process environment.
+    #[must_use]
+    pub fn resolved(&self) -> Self {
+        match self {
+            Self::FromEnv => {
+                let var = |names: &[&str]| {
+                    names
+                        .iter()
+                        .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()))
+                };
+                match var(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]) {
+                    Some(url) => Self::Url {
+                        url,
+                        no_proxy: var(&["NO_PROXY", "no_proxy"])
+                            .map(|v| {
+                                v.split(',')
+                                    .map(|s| s.trim().to_owned())
+                                    .filter(|s| !s.is_empty())
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    },
+                    None => Self::None,
+                }
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// The proxy to use for `host`, if any.
+    #[must_use]
+    pub fn for_host(&self, host: &str) -> Option<&str> {
+        let Self::Url { url, no_proxy } = self else {
+            return None;
+        };
+        let h = host.to_ascii_lowercase();
+        let bypass = no_proxy.iter().any(|n| {
+            let n = n
+                .trim_start_matches('*')
+                .trim_start_matches('.')
+                .to_ascii_lowercase();
+            n == "*" || h == n || h.ends_with(&format!(".{n}"))
+        });
+        (!bypass).then_some(url.as_str())
     }
 }
 
@@ -139,8 +204,14 @@ impl Net {
         } else {
             b.tls_certs_only(certs)
         };
-        if !opts.proxy_from_env {
-            b = b.no_proxy();
+        let mut opts = opts;
+        opts.proxy = opts.proxy.resolved();
+        b = b.no_proxy();
+        if let ProxySetting::Url { url, no_proxy } = &opts.proxy {
+            let p = reqwest::Proxy::https(url.as_str())
+                .map_err(|e| format!("HTTPS_PROXY {url}: {e}"))?
+                .no_proxy(reqwest::NoProxy::from_string(&no_proxy.join(",")));
+            b = b.proxy(p);
         }
         let client = b
             .build()
@@ -256,7 +327,18 @@ impl Net {
         cell.get_or_init(|| async {
             let roots = self.roots().await;
             let _permits = self.permits(host).await;
-            Arc::new(tls::inspect(&self.resolver, roots, host, port, self.opts.timeout).await)
+            let proxy = self.opts.proxy.for_host(host).map(str::to_owned);
+            Arc::new(
+                tls::inspect(
+                    &self.resolver,
+                    roots,
+                    host,
+                    port,
+                    self.opts.timeout,
+                    proxy.as_deref(),
+                )
+                .await,
+            )
         })
         .await
         .clone()

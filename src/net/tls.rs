@@ -170,7 +170,59 @@ fn ms(t: Instant) -> u64 {
     u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
-/// Connects and handshakes with `host:port`.
+/// Opens a tunnel to `host:port` through an HTTP proxy (`CONNECT`).
+async fn connect_via_proxy(
+    resolver: &Resolver,
+    proxy: &str,
+    host: &str,
+    port: u16,
+    timeout: Duration,
+) -> Result<(tokio::net::TcpStream, SocketAddr), NetError> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let secs = timeout.as_secs().max(1);
+    let u = reqwest::Url::parse(proxy)
+        .map_err(|e| NetError::Other(format!("proxy URL {proxy}: {e}")))?;
+    let phost = u.host_str().unwrap_or_default().to_owned();
+    let pport = u.port_or_known_default().unwrap_or(8080);
+    let ip = *resolver
+        .lookup(&phost)
+        .await?
+        .first()
+        .ok_or_else(|| NetError::Dns(format!("proxy {phost}: no addresses")))?;
+    let addr = SocketAddr::new(ip, pport);
+    let mut s = match tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr)).await {
+        Err(_) => return Err(NetError::ConnectTimeout(secs)),
+        Ok(Err(e)) => return Err(NetError::Connect(format!("proxy {addr}: {e}"))),
+        Ok(Ok(s)) => s,
+    };
+    let req = format!("CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n");
+    let work = async {
+        s.write_all(req.as_bytes()).await?;
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+            if s.read(&mut byte).await? == 0 {
+                break;
+            }
+            head.push(byte[0]);
+        }
+        Ok::<_, std::io::Error>(head)
+    };
+    let head = tokio::time::timeout(timeout, work)
+        .await
+        .map_err(|_| NetError::ConnectTimeout(secs))?
+        .map_err(|e| NetError::Connect(format!("proxy {addr}: {e}")))?;
+    let status = String::from_utf8_lossy(&head);
+    let line = status.lines().next().unwrap_or_default().to_owned();
+    if line.split_whitespace().nth(1) != Some("200") {
+        return Err(NetError::Connect(format!(
+            "the proxy {phost}:{pport} refused CONNECT {host}:{port}: {line}"
+        )));
+    }
+    Ok((s, addr))
+}
+
+/// Connects (directly, or through `proxy` with CONNECT) and handshakes with `host:port`.
 ///
 /// # Errors
 /// DNS, connect or handshake failures, by phase.
@@ -180,11 +232,15 @@ pub async fn inspect(
     host: &str,
     port: u16,
     timeout: Duration,
+    proxy: Option<&str>,
 ) -> Result<TlsFacts, NetError> {
     let secs = timeout.as_secs().max(1);
-    let ips = tokio::time::timeout(timeout, resolver.lookup(host))
-        .await
-        .map_err(|_| NetError::Dns(format!("{host}: no answer within {secs} s")))??;
+    let ips = match proxy {
+        Some(_) => vec![std::net::IpAddr::from([0, 0, 0, 0])], // the proxy resolves the name
+        None => tokio::time::timeout(timeout, resolver.lookup(host))
+            .await
+            .map_err(|_| NetError::Dns(format!("{host}: no answer within {secs} s")))??,
+    };
     let inner = rustls::client::WebPkiServerVerifier::builder(roots)
         .build()
         .map_err(|e| NetError::Tls(format!("no trusted roots to verify against: {e}")))?;
@@ -201,9 +257,21 @@ pub async fn inspect(
         .map_err(|e| NetError::Other(format!("{host} is not a valid server name: {e}")))?;
     let mut last_err = NetError::Dns(format!("{host}: no addresses"));
     for ip in ips {
-        let addr = SocketAddr::new(ip, port);
+        let mut addr = SocketAddr::new(ip, port);
         let t = Instant::now();
-        let tcp = match tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr)).await {
+        let direct = async {
+            match proxy {
+                Some(p) => connect_via_proxy(resolver, p, host, port, timeout)
+                    .await
+                    .map(|(s, a)| {
+                        addr = a;
+                        s
+                    })
+                    .map_err(|e| std::io::Error::other(e.to_string())),
+                None => tokio::net::TcpStream::connect(addr).await,
+            }
+        };
+        let tcp = match tokio::time::timeout(timeout, direct).await {
             Err(_) => {
                 last_err = NetError::ConnectTimeout(secs);
                 continue;

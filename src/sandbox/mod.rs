@@ -194,7 +194,7 @@ impl Sandbox {
             system_roots: false,
             hosts: self.hosts(),
             hosts_only: true,
-            proxy_from_env: false,
+            proxy: crate::net::ProxySetting::None,
             ..NetOptions::default()
         }
     }
