@@ -7,6 +7,8 @@
 #                               (target: launchcheck within 1.5x of ripgrep's wall time)
 #   scripts/bench.sh sso        full `sso` run against the sandbox app, 20 endpoints answering
 #                               after 200 ms each: wall time / 200 ms (target <= 1.5)
+#   scripts/bench.sh webhook    signing throughput (2 KiB body, one core) and the webhook probe's
+#                               added time per delivery to an instant receiver (target < 1 ms)
 #
 # Everything runs on this machine; nothing is sent anywhere. The generated tree lives in
 # bench-out/ (ignored by git) and is reused between runs.
@@ -102,10 +104,17 @@ bench_sso() {
   cargo run --release --quiet --example bench_sso
 }
 
+bench_webhook() {
+  taskset -c 0 true 2>/dev/null && pin="taskset -c 0" || pin=""
+  cargo build --release --quiet --example bench_webhook
+  $pin target/release/examples/bench_webhook
+}
+
 case "$what" in
   list) bench_list ;;
   secrets) bench_secrets ;;
   sso) bench_sso ;;
-  all) bench_list; bench_secrets; bench_sso ;;
-  *) echo "usage: $0 [all|list|secrets|sso]" >&2; exit 2 ;;
+  webhook) bench_webhook ;;
+  all) bench_list; bench_secrets; bench_sso; bench_webhook ;;
+  *) echo "usage: $0 [all|list|secrets|sso|webhook]" >&2; exit 2 ;;
 esac

@@ -85,6 +85,8 @@ pub struct DemoArgs {
 /// `webhook` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum WebhookCommand {
+    /// Deliver one signed directory event and show the app's answer.
+    Send(SendArgs),
     /// Print the signature headers for the body on stdin (secret from SCALEKIT_WEBHOOK_SECRET).
     Sign {
         /// The webhook-id header value.
@@ -97,6 +99,46 @@ pub enum WebhookCommand {
         #[arg(long)]
         env_file: Option<PathBuf>,
     },
+}
+
+/// Options of `webhook send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The app's webhook endpoint.
+    #[arg(long)]
+    pub url: String,
+    /// Event type: user_created, user_updated, user_deleted, group_created, group_updated,
+    /// group_deleted (with or without the `organization.directory.` prefix), or probe (a harmless
+    /// launchcheck.probe event).
+    #[arg(long)]
+    pub event: String,
+    /// Organization id in the event.
+    #[arg(long, default_value = "org_launchcheck_synthetic")]
+    pub org: String,
+    /// User email in user events.
+    #[arg(long, default_value = "launchcheck-probe@example.com")]
+    pub email: String,
+    /// Change one byte of the body after signing (a correct endpoint answers 4xx).
+    #[arg(long, group = "mode")]
+    pub tamper: bool,
+    /// Sign with a timestamp 10 minutes old (a replay; a correct endpoint answers 4xx).
+    #[arg(long, group = "mode")]
+    pub stale: bool,
+    /// Send no signature headers (a correct endpoint answers 4xx).
+    #[arg(long, group = "mode")]
+    pub unsigned: bool,
+    /// Seconds to wait for the answer.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+    /// Extra trusted root certificate(s), PEM.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
+    /// Resolve HOST to ADDR, like curl's --resolve (repeatable).
+    #[arg(long, value_name = "HOST:ADDR")]
+    pub resolve: Vec<String>,
+    /// Load variables from this dotenv file (default: ./.env if present).
+    #[arg(long)]
+    pub env_file: Option<PathBuf>,
 }
 
 /// Report formats.
@@ -174,6 +216,9 @@ pub struct CheckArgs {
     /// Extra trusted root certificate(s), PEM.
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Vec<PathBuf>,
+    /// Resolve HOST to ADDR for every lookup, like curl's --resolve (repeatable).
+    #[arg(long, value_name = "HOST:ADDR")]
+    pub resolve: Vec<String>,
     /// Permit probes that send directory lifecycle events to the app.
     #[arg(long)]
     pub allow_writes: bool,
@@ -253,6 +298,7 @@ pub fn main() -> i32 {
         Command::Explain { check_id } => explain(&check_id),
         Command::Init { path } => init(&path),
         Command::Demo(a) => crate::demo::run(&a),
+        Command::Webhook(WebhookCommand::Send(a)) => webhook_send(&a),
         Command::Webhook(WebhookCommand::Sign {
             id,
             timestamp,
@@ -417,13 +463,30 @@ fn check(which: &[Embedded], a: &CheckArgs) -> i32 {
     emit(&out, &report, a)
 }
 
-/// Network settings from the flags.
-fn net_options(a: &CheckArgs) -> Result<NetOptions, String> {
-    if !a.resolver.is_empty() {
-        return Err("--resolver is not available in this build yet (the DNS probes bring it); lookups use the system resolver".into());
-    }
+/// Parses `--resolve HOST:ADDR` entries.
+fn resolve_map(
+    entries: &[String],
+) -> Result<std::collections::HashMap<String, std::net::IpAddr>, String> {
+    entries
+        .iter()
+        .map(|e| {
+            let (host, addr) = e
+                .split_once(':')
+                .ok_or_else(|| format!("--resolve {e}: expected HOST:ADDR"))?;
+            let ip = addr
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse()
+                .map_err(|_| format!("--resolve {e}: `{addr}` is not an IP address"))?;
+            Ok((host.to_ascii_lowercase(), ip))
+        })
+        .collect()
+}
+
+/// Reads `--ca-cert` files.
+fn read_ca_certs(files: &[PathBuf]) -> Result<Vec<Vec<u8>>, String> {
     let mut extra = Vec::new();
-    for f in &a.ca_cert {
+    for f in files {
         let pem = std::fs::read(f).map_err(|e| format!("--ca-cert {}: {e}", f.display()))?;
         if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
             return Err(format!(
@@ -433,11 +496,22 @@ fn net_options(a: &CheckArgs) -> Result<NetOptions, String> {
         }
         extra.push(pem);
     }
+    Ok(extra)
+}
+
+/// Network settings from the flags.
+fn net_options(a: &CheckArgs) -> Result<NetOptions, String> {
+    if !a.resolver.is_empty() {
+        return Err("--resolver is not available in this build yet (the DNS probes bring it); lookups use the system resolver".into());
+    }
+    let extra = read_ca_certs(&a.ca_cert)?;
+    let hosts = resolve_map(&a.resolve)?;
     Ok(NetOptions {
         timeout: Duration::from_secs(a.timeout),
         concurrency: usize::try_from(a.concurrency).unwrap_or(64),
         per_host: usize::try_from(a.per_host).unwrap_or(64),
         extra_roots_pem: extra,
+        hosts,
         ..NetOptions::default()
     })
 }
@@ -671,4 +745,131 @@ fn webhook_sign(id: &str, timestamp: Option<i64>, env_file: Option<&Path>) -> i3
         }
         Err(e) => usage_error(&out, &format!("SCALEKIT_WEBHOOK_SECRET: {e}")),
     }
+}
+
+fn webhook_send(a: &SendArgs) -> i32 {
+    use crate::probe::webhook::{Delivery, now, post, signed};
+    use crate::webhook::events;
+    let (p, explicit) = default_if_present(a.env_file.as_deref(), ".env");
+    let env = match Env::load(p.as_deref(), explicit) {
+        Ok(e) => e,
+        Err(e) => return usage_error(&Out::default(), &e.to_string()),
+    };
+    let secret = env
+        .get(config::vars::WEBHOOK_SECRET)
+        .map(|s| Secret::new(s.to_owned()));
+    let out = Out::new(Redactor::new(secret.iter()));
+    let secret = match (secret, a.unsigned) {
+        (Some(s), _) => s,
+        (None, true) => Secret::new(String::new()),
+        (None, false) => {
+            return usage_error(
+                &out,
+                "SCALEKIT_WEBHOOK_SECRET is not set (export it or put it in .env; --unsigned needs none)",
+            );
+        }
+    };
+    let event = match events::for_type(&a.event, &a.org, &a.email) {
+        Ok(e) => e,
+        Err(e) => return usage_error(&out, &e),
+    };
+    let (extra, hosts) = match (read_ca_certs(&a.ca_cert), resolve_map(&a.resolve)) {
+        (Ok(c), Ok(h)) => (c, h),
+        (Err(e), _) | (_, Err(e)) => return usage_error(&out, &e),
+    };
+    if !a.url.starts_with("https://") && !a.url.starts_with("http://") {
+        return usage_error(&out, &format!("--url {}: not an http(s) URL", a.url));
+    }
+    let body = event.to_string().into_bytes();
+    let id = events::message_id();
+    let delivery = if a.unsigned {
+        Ok(Delivery {
+            id: id.clone(),
+            timestamp: now(),
+            body,
+            headers: Vec::new(),
+        })
+    } else {
+        let ts = if a.stale { now() - 600 } else { now() };
+        signed(&secret, &id, ts, body).map(|mut d| {
+            if a.tamper
+                && let Some(last) = d.body.iter().rposition(|b| *b == b'"')
+            {
+                d.body.insert(last, b'x');
+            }
+            d
+        })
+    };
+    let delivery = match delivery {
+        Ok(d) => d,
+        Err(e) => return usage_error(&out, &e),
+    };
+    let net = match crate::net::Net::new(NetOptions {
+        timeout: Duration::from_secs(a.timeout),
+        extra_roots_pem: extra,
+        hosts,
+        ..NetOptions::default()
+    }) {
+        Ok(n) => n,
+        Err(e) => return usage_error(&out, &e),
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return usage_error(&out, &format!("cannot start the runtime: {e}")),
+    };
+    let mode = if a.tamper {
+        "signed, then one byte changed"
+    } else if a.stale {
+        "signed with a timestamp 10 minutes old"
+    } else if a.unsigned {
+        "unsigned"
+    } else {
+        "signed"
+    };
+    let negative = a.tamper || a.stale || a.unsigned;
+    let event_type = event["type"].as_str().unwrap_or_default().to_owned();
+    let mut text = format!(
+        "POST {}\n  event {event_type} ({mode}), webhook-id {}, webhook-timestamp {}\n",
+        a.url, delivery.id, delivery.timestamp
+    );
+    let resp = rt.block_on(post(&net, &a.url, &delivery));
+    let code = match resp.as_ref() {
+        Err(e) => {
+            text.push_str(&format!("  no answer: {e}\n"));
+            exit::NOT_READY
+        }
+        Ok(r) => {
+            text.push_str(&format!("  -> {} in {} ms\n", r.status, r.elapsed_ms));
+            let body = r.text();
+            let shown: String = body.chars().take(2000).collect();
+            if !shown.is_empty() {
+                text.push_str(&format!(
+                    "{shown}{}\n",
+                    if body.chars().count() > 2000 {
+                        "\n[truncated]"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            let ok = if negative {
+                (400..500).contains(&r.status)
+            } else {
+                (200..300).contains(&r.status)
+            };
+            text.push_str(if ok {
+                "  as a correct endpoint answers\n"
+            } else if negative {
+                "  a correct endpoint answers 4xx to this delivery\n"
+            } else {
+                "  a correct endpoint answers 2xx to this delivery\n"
+            });
+            if ok { exit::READY } else { exit::NOT_READY }
+        }
+    };
+    out.stdout(&text);
+    code
 }

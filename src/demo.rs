@@ -50,6 +50,7 @@ pub fn run(a: &DemoArgs) -> i32 {
             AppFaults {
                 accept_forged_state: true,
                 no_hsts: true,
+                webhook_ignore_timestamp: true,
                 ..AppFaults::default()
             }
         };
@@ -100,6 +101,8 @@ pub fn run(a: &DemoArgs) -> i32 {
         let opts = RunOptions {
             settings: Settings {
                 net: sb.net_options(Duration::from_secs(5)),
+                // The sandbox app's data is throwaway: the lifecycle events may run.
+                allow_writes: true,
                 ..Settings::default()
             },
             deadline: Duration::from_secs(60),
@@ -119,10 +122,10 @@ pub fn run(a: &DemoArgs) -> i32 {
         let faults_line = if a.healthy {
             "none (--healthy)".to_owned()
         } else {
-            "the callback accepts a forged state, no HSTS, a customer whose SSO connection is still a draft, a signing secret pasted into config/settings.py".to_owned()
+            "the callback accepts a forged state, no HSTS, a customer whose SSO connection is still a draft, a webhook receiver that accepts replays, a signing secret pasted into config/settings.py".to_owned()
         };
         let banner = format!(
-            "launchcheck demo — a sandbox, not your app\n  provider environment  {}\n  sample app            {}\n  all on 127.0.0.1 with a throwaway CA; nothing leaves this machine\n  deliberate faults: {faults_line}\n",
+            "launchcheck demo — a sandbox, not your app\n  provider environment  {}\n  sample app            {}\n  all on 127.0.0.1 with a throwaway CA; nothing leaves this machine; lifecycle events go to the sandbox app only\n  deliberate faults: {faults_line}\n",
             sb.provider_url, sb.app_url
         );
         let style = table::Style {

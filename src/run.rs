@@ -111,6 +111,16 @@ pub async fn run(
             ));
             continue;
         }
+        if spec.writes() && !opts.settings.allow_writes {
+            slots[idx] = Some((
+                vec![Finding::skip(format!(
+                    "the {} probe sends events that change the app's data (a synthetic organization and example.com users); rerun with --allow-writes against a staging app to run it",
+                    spec.kind()
+                ))],
+                0,
+            ));
+            continue;
+        }
         let ctx = ctx.clone();
         tasks.spawn(async move {
             let t = Instant::now();

@@ -36,6 +36,12 @@ pub enum ProbeSpec {
     CallbackState(CallbackSpec),
     /// The initiate-login endpoint refuses a forged `idp_initiated_login` token.
     IdpInitiated(EmptySpec),
+    /// The webhook endpoint verifies signatures (one delivery case per item).
+    WebhookSignature(WebhookSpec),
+    /// The webhook endpoint acknowledges quickly.
+    WebhookLatency(LatencySpec),
+    /// Directory lifecycle events are accepted (needs `--allow-writes`).
+    WebhookLifecycle(LifecycleSpec),
 }
 
 impl ProbeSpec {
@@ -56,7 +62,16 @@ impl ProbeSpec {
             Self::AuthorizeRouting(_) => "authorize_routing",
             Self::CallbackState(_) => "callback_state",
             Self::IdpInitiated(_) => "idp_initiated",
+            Self::WebhookSignature(_) => "webhook_signature",
+            Self::WebhookLatency(_) => "webhook_latency",
+            Self::WebhookLifecycle(_) => "webhook_lifecycle",
         }
+    }
+
+    /// True when the probe may change the app's data (and runs only with `--allow-writes`).
+    #[must_use]
+    pub const fn writes(&self) -> bool {
+        matches!(self, Self::WebhookLifecycle(_))
     }
 
     /// True when the probe talks to the network (and is skipped with `--offline`).
@@ -75,7 +90,10 @@ impl ProbeSpec {
             | Self::ClientCredentials(_)
             | Self::AuthorizeRouting(_)
             | Self::CallbackState(_)
-            | Self::IdpInitiated(_) => true,
+            | Self::IdpInitiated(_)
+            | Self::WebhookSignature(_)
+            | Self::WebhookLatency(_)
+            | Self::WebhookLifecycle(_) => true,
         }
     }
 }
@@ -270,6 +288,89 @@ pub enum RepoFile {
     Runbook,
 }
 
+/// Parameters of the `webhook_signature` probe.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSpec {
+    /// Which delivery to send.
+    pub case: WebhookCase,
+}
+
+/// One delivery case of the `webhook_signature` probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookCase {
+    /// Correctly signed harmless event: must be 2xx.
+    Valid,
+    /// The same body with one byte changed: must be 4xx.
+    Tampered,
+    /// Signed with another secret: must be 4xx.
+    WrongSecret,
+    /// No signature headers: must be 4xx.
+    Unsigned,
+    /// Correctly signed, timestamp 10 minutes old (a replay): must be 4xx.
+    Stale,
+    /// Correctly signed invalid JSON, and a user event missing `data.id`/`data.email`: never 5xx.
+    Malformed,
+    /// The valid delivery again, same `webhook-id` (a provider retry): must be 2xx.
+    Redelivery,
+}
+
+/// Parameters of the `webhook_latency` probe.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatencySpec {
+    /// How many deliveries.
+    #[serde(default = "default_deliveries")]
+    pub deliveries: usize,
+    /// How many at a time.
+    #[serde(default = "default_latency_concurrency")]
+    pub concurrency: usize,
+    /// Warn above this p95.
+    #[serde(default = "default_warn_p95")]
+    pub warn_p95_ms: u64,
+    /// Fail above this p95.
+    #[serde(default = "default_fail_p95")]
+    pub fail_p95_ms: u64,
+}
+
+const fn default_deliveries() -> usize {
+    20
+}
+const fn default_latency_concurrency() -> usize {
+    4
+}
+const fn default_warn_p95() -> u64 {
+    1_000
+}
+const fn default_fail_p95() -> u64 {
+    10_000
+}
+
+/// Parameters of the `webhook_lifecycle` probe.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleSpec {
+    /// Which step this item judges.
+    pub event: LifecycleEvent,
+}
+
+/// A step of the lifecycle session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LifecycleEvent {
+    /// `user_created`.
+    UserCreated,
+    /// `user_updated`.
+    UserUpdated,
+    /// `user_deleted`.
+    UserDeleted,
+    /// `group_created`, `group_updated`, `group_deleted`.
+    Groups,
+    /// `user_created` again for the same user, new `webhook-id`.
+    DuplicateUser,
+}
+
 /// Probe kinds that are designed but not built yet. An item naming one stays manual.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -278,12 +379,6 @@ pub enum PlannedProbe {
     AdminPortalDns,
     /// Provider domains reachable over DNS, TCP and TLS.
     Reachability,
-    /// Webhook endpoint verifies signatures.
-    WebhookSignature,
-    /// Webhook endpoint acknowledges quickly.
-    WebhookLatency,
-    /// Directory lifecycle events are handled (needs `--allow-writes`).
-    WebhookLifecycle,
     /// Organizations exist (provider API).
     Organizations,
     /// Each organization has an active SSO connection (provider API).

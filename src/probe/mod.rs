@@ -18,6 +18,9 @@ pub mod oidc;
 pub mod redirect_uris;
 pub mod secrets;
 pub mod tls;
+pub mod webhook;
+pub mod webhook_latency;
+pub mod webhook_lifecycle;
 
 use crate::checklist::ProbeSpec;
 use crate::checklist::spec::UrlSet;
@@ -25,6 +28,8 @@ use crate::config::Target;
 use crate::net::{Net, NetError, NetOptions};
 use crate::report::Finding;
 use crate::scan::ScanResult;
+use std::any::Any;
+use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
@@ -63,7 +68,10 @@ pub struct Ctx {
     pub net: Arc<Net>,
     scan: OnceCell<Arc<Result<ScanResult, String>>>,
     forged_key: OnceCell<Result<Arc<crate::jwt::SigningKey>, String>>,
+    shared: std::sync::Mutex<HashMap<&'static str, SharedCell>>,
 }
+
+type SharedCell = Arc<OnceCell<Arc<dyn Any + Send + Sync>>>;
 
 impl Ctx {
     /// A context for one run.
@@ -78,7 +86,40 @@ impl Ctx {
             net,
             scan: OnceCell::new(),
             forged_key: OnceCell::new(),
+            shared: std::sync::Mutex::new(HashMap::new()),
         })
+    }
+
+    /// A value computed once per run and shared by every probe that asks for `key` (a webhook
+    /// delivery that two checks judge, the ordered lifecycle session). Concurrent callers wait
+    /// for the first one's result.
+    ///
+    /// # Panics
+    /// If two call sites use one key with different types (a programming error).
+    pub async fn shared<T, F, Fut>(&self, key: &'static str, init: F) -> Arc<T>
+    where
+        T: Any + Send + Sync,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        let cell = {
+            let mut map = self
+                .shared
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            map.entry(key).or_default().clone()
+        };
+        let value = cell
+            .get_or_init(|| async { Arc::new(init().await) as Arc<dyn Any + Send + Sync> })
+            .await
+            .clone();
+        #[allow(
+            clippy::expect_used,
+            reason = "a key is used with one type; a mismatch is a bug, not input"
+        )]
+        value
+            .downcast::<T>()
+            .expect("shared key used with a single type")
     }
 
     /// launchcheck's forgery key, for tokens a correct app must refuse. It is public on
@@ -143,6 +184,9 @@ pub async fn run(spec: &ProbeSpec, ctx: &Ctx) -> Vec<Finding> {
         ProbeSpec::AuthorizeRouting(s) => authorize::run(s, ctx).await,
         ProbeSpec::CallbackState(s) => callback::run(s, ctx).await,
         ProbeSpec::IdpInitiated(_) => idp_initiated::run(ctx).await,
+        ProbeSpec::WebhookSignature(s) => webhook::run(s, ctx).await,
+        ProbeSpec::WebhookLatency(s) => webhook_latency::run(s, ctx).await,
+        ProbeSpec::WebhookLifecycle(s) => webhook_lifecycle::run(s, ctx).await,
     }
 }
 
@@ -340,6 +384,15 @@ pub fn describe(spec: &ProbeSpec) -> String {
             crate::checklist::spec::CallbackCase::ForgedState => "GET each redirect URI with a code and state the app never issued: 4xx or a cookie-less redirect passes; a 2xx/3xx that sets a cookie fails (login CSRF); 5xx warns.".into(),
             crate::checklist::spec::CallbackCase::ErrorParam => "GET each redirect URI with error=access_denied&error_description=…: anything but a 5xx passes.".into(),
         },
+        ProbeSpec::WebhookSignature(s) => webhook::describe(s.case).into(),
+        ProbeSpec::WebhookLatency(s) => format!(
+            "{} signed deliveries of a harmless event ({}) to app.webhook_url, {} at a time: p50/p95/max latency; warns when p95 > {} ms, fails when p95 > {} ms (the provider's delivery timeout) or any answer is not 2xx.",
+            s.deliveries, crate::webhook::events::PROBE_EVENT, s.concurrency, s.warn_p95_ms, s.fail_p95_ms
+        ),
+        ProbeSpec::WebhookLifecycle(s) => format!(
+            "Only with --allow-writes: sends correctly signed directory events for the synthetic organization {} and example.com users, in order (user_created, user_updated, user_deleted, group_created/updated/deleted, then a duplicate user_created); this item judges {}. Each must be 2xx (the duplicate: not 5xx).",
+            crate::webhook::events::SYNTHETIC_ORG, webhook_lifecycle::label(s.event)
+        ),
         ProbeSpec::IdpInitiated(_) => "GET app.initiate_login_url with an idp_initiated_login JWT signed by a key of launchcheck's own (with the provider's kid): a 4xx passes; a redirect that carries the forged organization/connection/login hint fails.".into(),
     }
 }

@@ -24,6 +24,23 @@ pub struct AppFaults {
     pub expired_cert: bool,
     /// The certificate is for another host name.
     pub wrong_host_cert: bool,
+    /// The webhook receiver does not verify signatures at all.
+    pub webhook_skip_verify: bool,
+    /// The webhook receiver verifies the signature but not the timestamp window.
+    pub webhook_ignore_timestamp: bool,
+    /// The webhook receiver crashes (500) on invalid JSON or missing fields.
+    pub webhook_crash_on_malformed: bool,
+}
+
+/// What the webhook receiver saw (for tests).
+#[derive(Debug, Default)]
+pub struct WebhookLog {
+    /// `type` of each delivery whose body parsed, in order of arrival.
+    pub event_types: Vec<String>,
+    /// Deliveries in which the signing secret itself appeared (header or body).
+    pub secret_leaks: usize,
+    /// Directory user ids created and not deleted.
+    pub users: std::collections::BTreeSet<String>,
 }
 
 /// App state.
@@ -40,6 +57,10 @@ pub struct App {
     pub webhook_secret: Secret,
     /// Faults switched on.
     pub faults: AppFaults,
+    /// Extra delay of the webhook receiver.
+    pub webhook_delay: std::time::Duration,
+    /// What the receiver saw.
+    pub webhooks: std::sync::Mutex<WebhookLog>,
 }
 
 impl std::fmt::Debug for App {
@@ -130,22 +151,71 @@ impl App {
     }
 
     fn webhook(&self, req: &Incoming) -> Outgoing {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let verdict = crate::webhook::verify(
-            &self.webhook_secret,
-            req.header("webhook-id"),
-            req.header("webhook-timestamp"),
-            req.header("webhook-signature"),
-            &req.body,
-            now,
-        );
-        match verdict {
-            Ok(()) => match serde_json::from_slice::<Value>(&req.body) {
-                Ok(_) => Outgoing::json(201, &serde_json::json!({"status": "processed"})),
-                Err(_) => Outgoing::json(400, &serde_json::json!({"error": "invalid JSON"})),
-            },
-            Err(e) => Outgoing::json(400, &serde_json::json!({"error": e.to_string()})),
+        let secret = self.webhook_secret.expose();
+        let parsed = serde_json::from_slice::<Value>(&req.body).ok();
+        if let Ok(mut log) = self.webhooks.lock() {
+            let leaked = req.headers.iter().any(|(_, v)| v.contains(secret))
+                || memchr::memmem::find(&req.body, secret.as_bytes()).is_some();
+            if leaked {
+                log.secret_leaks += 1;
+            }
+            if let Some(t) = parsed.as_ref().and_then(|v| v["type"].as_str()) {
+                log.event_types.push(t.to_owned());
+            }
         }
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let ts = req
+            .header("webhook-timestamp")
+            .and_then(|t| t.parse::<i64>().ok());
+        let verify_at = if self.faults.webhook_ignore_timestamp {
+            ts.unwrap_or(now)
+        } else {
+            now
+        };
+        if !self.faults.webhook_skip_verify
+            && let Err(e) = crate::webhook::verify(
+                &self.webhook_secret,
+                req.header("webhook-id"),
+                req.header("webhook-timestamp"),
+                req.header("webhook-signature"),
+                &req.body,
+                verify_at,
+            )
+        {
+            return Outgoing::json(400, &serde_json::json!({"error": e.to_string()}));
+        }
+        let bad = |what: &str| {
+            if self.faults.webhook_crash_on_malformed {
+                Outgoing::html(500, "Internal Server Error")
+            } else {
+                Outgoing::json(400, &serde_json::json!({"error": what}))
+            }
+        };
+        let Some(event) = parsed else {
+            return bad("invalid JSON");
+        };
+        let kind = event["type"].as_str().unwrap_or_default();
+        let data = &event["data"];
+        if kind.starts_with("organization.directory.user_") {
+            let (Some(id), Some(_)) = (data["id"].as_str(), data["email"].as_str()) else {
+                return bad("user event without data.id or data.email");
+            };
+            if let Ok(mut log) = self.webhooks.lock() {
+                match kind {
+                    "organization.directory.user_created" if !log.users.insert(id.to_owned()) => {
+                        return Outgoing::json(
+                            200,
+                            &serde_json::json!({"status": "already provisioned"}),
+                        );
+                    }
+                    "organization.directory.user_deleted" => {
+                        log.users.remove(id);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Outgoing::json(201, &serde_json::json!({"status": "processed"}))
     }
 
     /// The request handler.
@@ -160,7 +230,12 @@ impl App {
                 let mut out = match (req.method.as_str(), req.path.as_str()) {
                     ("GET", "/auth/callback") => app.callback(&req),
                     ("GET", "/login") => app.login(&req),
-                    ("POST", "/api/webhooks/scalekit") => app.webhook(&req),
+                    ("POST", "/api/webhooks/scalekit") => {
+                        if !app.webhook_delay.is_zero() {
+                            tokio::time::sleep(app.webhook_delay).await;
+                        }
+                        app.webhook(&req)
+                    }
                     ("GET", _) => Outgoing::html(200, "Acme app"),
                     _ => Outgoing::html(405, "Method Not Allowed"),
                 };

@@ -42,6 +42,8 @@ pub struct SandboxOptions {
     pub unregistered_callback: bool,
     /// Organizations to put in the target (ids of `provider::default_orgs`).
     pub organizations: Vec<String>,
+    /// Extra delay of the webhook receiver (a slow receiver).
+    pub webhook_delay: Duration,
 }
 
 /// A running sandbox. Dropping it stops its servers.
@@ -63,6 +65,7 @@ pub struct Sandbox {
     pub log: RequestLog,
     /// Options it was started with.
     pub options: SandboxOptions,
+    app: Arc<app::App>,
     _provider: server::Server,
     _app: server::Server,
 }
@@ -159,9 +162,11 @@ impl Sandbox {
             jwks: p.jwks(),
             webhook_secret: webhook_secret.clone(),
             faults: options.faults,
+            webhook_delay: options.webhook_delay,
+            webhooks: std::sync::Mutex::default(),
         });
         let _ = provider_slot.set(p);
-        let _ = app_slot.set(a);
+        let _ = app_slot.set(a.clone());
         Ok(Self {
             provider_url,
             app_url,
@@ -171,9 +176,40 @@ impl Sandbox {
             webhook_secret,
             log,
             options,
+            app: a,
             _provider: provider_srv,
             _app: app_srv,
         })
+    }
+
+    /// Event types the webhook receiver saw, in order.
+    #[must_use]
+    pub fn webhook_event_types(&self) -> Vec<String> {
+        self.app
+            .webhooks
+            .lock()
+            .map(|l| l.event_types.clone())
+            .unwrap_or_default()
+    }
+
+    /// Deliveries in which the signing secret itself appeared.
+    #[must_use]
+    pub fn webhook_secret_leaks(&self) -> usize {
+        self.app
+            .webhooks
+            .lock()
+            .map(|l| l.secret_leaks)
+            .unwrap_or(0)
+    }
+
+    /// Directory users the receiver holds (created and not deleted).
+    #[must_use]
+    pub fn webhook_users(&self) -> Vec<String> {
+        self.app
+            .webhooks
+            .lock()
+            .map(|l| l.users.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Name → 127.0.0.1 for every sandbox host.

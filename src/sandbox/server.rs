@@ -137,6 +137,9 @@ pub struct Logged {
     pub target: String,
     /// Over TLS.
     pub tls: bool,
+    /// Identity of the request: a hash of method, target, `webhook-*` headers and body. Two
+    /// entries with the same fingerprint are the same request sent twice.
+    pub fingerprint: String,
 }
 
 /// Requests seen by the sandbox, shared by its servers.
@@ -205,11 +208,30 @@ async fn handle(
         .uri
         .path_and_query()
         .map_or_else(|| "/".to_owned(), ToString::to_string);
+    let fingerprint = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(parts.method.as_str());
+        h.update(b" ");
+        h.update(target.as_bytes());
+        for k in ["webhook-id", "webhook-timestamp", "webhook-signature"] {
+            if let Some(v) = parts.headers.get(k) {
+                h.update(v.as_bytes());
+            }
+        }
+        h.update(&body);
+        h.finalize()
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
     log.push(Logged {
         server: name,
         method: parts.method.to_string(),
         target,
         tls,
+        fingerprint,
     });
     let incoming = Incoming {
         method: parts.method.to_string(),

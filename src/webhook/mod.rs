@@ -6,6 +6,8 @@
 //! in the tests): any matching `v1` entry of a space-separated list, entries of other versions
 //! ignored, timestamps within ±5 minutes, the integer part of a fractional timestamp.
 
+pub mod events;
+
 use crate::secret::Secret;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
