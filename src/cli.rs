@@ -66,6 +66,19 @@ pub enum Command {
     /// Start a local sandbox (provider + sample app on loopback, throwaway CA) and run `all`
     /// against it.
     Demo(DemoArgs),
+    /// Print the JSON Schema of the report, a checklist file, or launchcheck.yaml.
+    Schema {
+        /// Which document.
+        #[arg(value_parser = ["report", "checklist", "config"])]
+        which: String,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Options of `demo`.
@@ -180,9 +193,16 @@ pub struct CheckArgs {
     /// Report format.
     #[arg(short, long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the report to FILE (a table still goes to the terminal).
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Write the report to FILE (the table then goes to the terminal); `FORMAT=FILE` writes
+    /// that format too (repeatable: `-o json=report.json -o junit=report.xml`).
+    #[arg(short, long, value_name = "[FORMAT=]FILE")]
+    pub output: Vec<String>,
+    /// Print only the summary line (table format) and no progress, hints or notes.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// After the report, print each check's duration and every request sent (stderr).
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Only checks whose id matches one of these globs (comma-separated, repeatable).
     #[arg(long, value_name = "PATTERN", value_delimiter = ',')]
     pub only: Vec<String>,
@@ -267,6 +287,12 @@ impl Out {
         let _ = writeln!(e, "{}", self.redactor.scrub(text));
     }
 
+    /// The text with secrets replaced.
+    #[must_use]
+    pub fn scrub<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        self.redactor.scrub(text)
+    }
+
     /// Writes a file.
     ///
     /// # Errors
@@ -298,6 +324,26 @@ pub fn main() -> i32 {
         Command::Explain { check_id } => explain(&check_id),
         Command::Init { path } => init(&path),
         Command::Demo(a) => crate::demo::run(&a),
+        Command::Schema { which } => {
+            Out::default().stdout(&schema(&which));
+            exit::READY
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "launchcheck", &mut buf);
+            Out::default().stdout(&String::from_utf8_lossy(&buf));
+            exit::READY
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(cmd).render(&mut buf) {
+                return usage_error(&Out::default(), &format!("cannot render the man page: {e}"));
+            }
+            Out::default().stdout(&String::from_utf8_lossy(&buf));
+            exit::READY
+        }
         Command::Webhook(WebhookCommand::Send(a)) => webhook_send(&a),
         Command::Webhook(WebhookCommand::Sign {
             id,
@@ -431,7 +477,20 @@ fn check(which: &[Embedded], a: &CheckArgs) -> i32 {
         Ok(n) => n,
         Err(e) => return usage_error(&out, &e),
     };
+    // Progress only where a person watches: a terminal on stderr, the table format, not in CI.
+    let show_progress = !a.quiet
+        && a.format == Format::Table
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none();
+    let progress = show_progress.then(|| {
+        run::Progress(Arc::new(|done, total| {
+            let mut e = std::io::stderr().lock();
+            let _ = write!(e, "\r\x1b[2K  checking… {done}/{total}");
+            let _ = e.flush();
+        }))
+    });
     let opts = RunOptions {
+        progress,
         settings: Settings {
             net,
             allow_writes: a.allow_writes,
@@ -457,6 +516,11 @@ fn check(which: &[Embedded], a: &CheckArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return usage_error(&out, &e),
     };
+    if show_progress {
+        let mut e = std::io::stderr().lock();
+        let _ = write!(e, "\r\x1b[2K");
+        let _ = e.flush();
+    }
     if report.summary.total == 0 {
         out.stderr("launchcheck: warning: no check matched --only/--skip");
     }
@@ -516,6 +580,25 @@ fn net_options(a: &CheckArgs) -> Result<NetOptions, String> {
     })
 }
 
+/// Splits `-o` entries into (format, path) pairs; a bare path takes `--format`.
+fn outputs(a: &CheckArgs) -> Result<(Vec<(Format, PathBuf)>, bool), String> {
+    let mut list = Vec::new();
+    let mut bare = false;
+    for o in &a.output {
+        match o.split_once('=') {
+            Some((f, path)) if Format::from_str(f, true).is_ok() => {
+                let fmt = Format::from_str(f, true).map_err(|e| e.clone())?;
+                list.push((fmt, PathBuf::from(path)));
+            }
+            _ => {
+                bare = true;
+                list.push((a.format, PathBuf::from(o)));
+            }
+        }
+    }
+    Ok((list, bare))
+}
+
 fn emit(out: &Out, report: &Report, a: &CheckArgs) -> i32 {
     let color = color_enabled(a.no_color);
     let tty = std::io::stdout().is_terminal();
@@ -523,35 +606,71 @@ fn emit(out: &Out, report: &Report, a: &CheckArgs) -> i32 {
         color,
         width: if tty { None } else { Some(120) },
     };
-    let rendered = match render(report, a.format, style) {
-        Ok(s) => s,
+    let file_style = table::Style {
+        color: false,
+        width: Some(120),
+    };
+    let (files, bare) = match outputs(a) {
+        Ok(v) => v,
         Err(e) => return usage_error(out, &e),
     };
-    match &a.output {
-        Some(path) => {
-            let file_text = if a.format == Format::Table {
-                render(
-                    report,
-                    Format::Table,
-                    table::Style {
-                        color: false,
-                        width: Some(120),
-                    },
-                )
-                .unwrap_or_default()
-            } else {
-                rendered
-            };
-            if let Err(e) = out.file(path, &file_text) {
-                return usage_error(out, &format!("cannot write {}: {e}", path.display()));
-            }
-            if a.format == Format::Table {
-                out.stdout(&format!("{}\n", table::summary_line(report, color)));
-            } else {
-                out.stdout(&table::render(report, style));
-            }
+    for (fmt, path) in &files {
+        let text = match render(report, *fmt, file_style) {
+            Ok(t) => t,
+            Err(e) => return usage_error(out, &e),
+        };
+        if let Err(e) = out.file(path, &text) {
+            return usage_error(out, &format!("cannot write {}: {e}", path.display()));
         }
-        None => out.stdout(&rendered),
+    }
+    // stdout: the --format report, unless a bare -o took it to a file (then the table).
+    let stdout_format = if bare { Format::Table } else { a.format };
+    if (a.quiet && stdout_format == Format::Table) || (bare && a.format == Format::Table) {
+        out.stdout(&format!("{}\n", table::summary_line(report, color)));
+    } else {
+        match render(report, stdout_format, style) {
+            Ok(t) => out.stdout(&t),
+            Err(e) => return usage_error(out, &e),
+        }
+    }
+    if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        for line in report::github::annotations(report) {
+            out.stderr(&line);
+        }
+    }
+    if stdout_format == Format::Table
+        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+    {
+        let md = report::markdown::render(report);
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(out.scrub(&md).as_bytes()));
+        if let Err(e) = appended {
+            out.stderr(&format!(
+                "launchcheck: warning: cannot append to GITHUB_STEP_SUMMARY: {e}"
+            ));
+        }
+    }
+    if a.verbose {
+        let mut lines = vec!["launchcheck: check durations".to_owned()];
+        let mut timed: Vec<_> = report.checks.iter().filter(|c| c.automated).collect();
+        timed.sort_by_key(|c| std::cmp::Reverse(c.duration_ms));
+        for c in timed {
+            lines.push(format!(
+                "  {:>6} ms  {:<7} {}",
+                c.duration_ms, c.status, c.id
+            ));
+        }
+        lines.push(format!(
+            "launchcheck: {} request(s) sent",
+            report.requests.len()
+        ));
+        lines.extend(report.requests.iter().map(|r| format!("  {r}")));
+        for l in lines {
+            out.stderr(&l);
+        }
     }
     report.exit_code()
 }
@@ -559,18 +678,14 @@ fn emit(out: &Out, report: &Report, a: &CheckArgs) -> i32 {
 /// Renders one format.
 ///
 /// # Errors
-/// A format that is not built yet.
+/// None today (kept for formats that may need the network or files).
 pub fn render(report: &Report, format: Format, style: table::Style) -> Result<String, String> {
     match format {
         Format::Table => Ok(table::render(report, style)),
         Format::Json => Ok(report::json::render(report)),
-        Format::Junit | Format::Markdown | Format::Sarif => Err(format!(
-            "--format {} is not available in this build; use table or json",
-            format
-                .to_possible_value()
-                .map(|v| v.get_name().to_owned())
-                .unwrap_or_default()
-        )),
+        Format::Junit => Ok(report::junit::render(report)),
+        Format::Markdown => Ok(report::markdown::render(report)),
+        Format::Sarif => Ok(report::sarif::render(report)),
     }
 }
 
@@ -872,4 +987,22 @@ fn webhook_send(a: &SendArgs) -> i32 {
     };
     out.stdout(&text);
     code
+}
+
+/// The JSON Schema of a document launchcheck reads or writes.
+#[must_use]
+pub fn schema(which: &str) -> String {
+    // The report is written by launchcheck (fields left out when empty are optional); the
+    // checklist and the config are read by it.
+    let v = match which {
+        "report" => schemars::generate::SchemaSettings::draft2020_12()
+            .for_serialize()
+            .into_generator()
+            .into_root_schema_for::<Report>(),
+        "checklist" => schemars::schema_for!(checklist::ChecklistSchema),
+        _ => schemars::schema_for!(config::ConfigFile),
+    };
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
 }

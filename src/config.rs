@@ -8,6 +8,7 @@
 
 use crate::secret::Secret;
 use crate::yaml::{self, YamlError};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ pub mod vars {
 }
 
 /// The file's shape. Every section optional, unknown keys rejected.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// Provider settings.
@@ -49,7 +50,7 @@ pub struct ConfigFile {
 }
 
 /// `scalekit:` section.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScalekitSection {
     /// Defaults to `SCALEKIT_ENVIRONMENT_URL`.
@@ -71,7 +72,7 @@ pub struct ScalekitSection {
 }
 
 /// `app:` section.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppSection {
     /// OAuth callback URLs.
@@ -87,7 +88,7 @@ pub struct AppSection {
 }
 
 /// `admin_portal:` section.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdminPortalSection {
     /// e.g. `sso.example.com`.
@@ -97,7 +98,7 @@ pub struct AdminPortalSection {
 }
 
 /// `repo:` section.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RepoSection {
     /// Where to look for committed secrets (relative to the config file).
@@ -107,7 +108,7 @@ pub struct RepoSection {
 }
 
 /// One waiver as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WaiverEntry {
     /// Why the failure is accepted.

@@ -15,9 +15,21 @@ use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// Called as checks finish: (finished, total). The CLI draws a progress line with it.
+#[derive(Clone)]
+pub struct Progress(pub Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
 /// What to run and how.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
+    /// Progress callback (none by default).
+    pub progress: Option<Progress>,
     /// Probe settings (timeouts, concurrency, writes, today).
     pub settings: Settings,
     /// Id globs to keep (all when empty).
@@ -35,6 +47,7 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         Self {
+            progress: None,
             settings: Settings::default(),
             only: Vec::new(),
             skip: Vec::new(),
@@ -130,9 +143,17 @@ pub async fn run(
     }
 
     /* Stage 2: collect until done or the deadline. */
+    let total = tasks.len();
+    let mut finished = 0;
     loop {
         match tokio::time::timeout_at(deadline, tasks.join_next()).await {
-            Ok(Some(Ok((idx, findings, ms)))) => slots[idx] = Some((findings, ms)),
+            Ok(Some(Ok((idx, findings, ms)))) => {
+                slots[idx] = Some((findings, ms));
+                finished += 1;
+                if let Some(p) = &opts.progress {
+                    (p.0)(finished, total);
+                }
+            }
             Ok(Some(Err(e))) => {
                 // A panicking probe is a bug; report it on no item rather than crash the run.
                 eprintln!("launchcheck: a probe stopped unexpectedly: {e}");
@@ -180,7 +201,7 @@ pub async fn run(
         environment_url: target.environment_url.clone(),
         config: target.config_path.clone(),
     };
-    Ok(Report::new(
+    let mut report = Report::new(
         names,
         started_at,
         elapsed_ms(started),
@@ -188,7 +209,9 @@ pub async fn run(
         checks,
         notes,
         opts.gate,
-    ))
+    );
+    report.requests = ctx.net.sent.lock().map(|v| v.clone()).unwrap_or_default();
+    Ok(report)
 }
 
 fn elapsed_ms(t: Instant) -> u64 {

@@ -91,6 +91,8 @@ pub struct ScanResult {
     pub unreadable: u64,
     /// Whether the root is inside a git work tree.
     pub git: bool,
+    /// The root's path inside the git work tree (`fixtures/demo/app/`), empty at the top.
+    pub git_prefix: String,
     /// `.env` files seen.
     pub dotenv_files: Vec<DotenvFile>,
     /// Which literal values were searched for.
@@ -505,6 +507,7 @@ pub fn scan(req: &ScanRequest) -> Result<ScanResult, String> {
         skipped_large: counters.large.into_inner(),
         unreadable: counters.unreadable.into_inner(),
         git,
+        git_prefix: prefix.clone(),
         dotenv_files,
         searched_client_secret: matcher.client.is_some(),
         searched_webhook_secret: matcher.webhook.is_some(),

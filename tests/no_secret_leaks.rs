@@ -7,7 +7,7 @@ mod common;
 use common::*;
 
 /// Every report format.
-const FORMATS: [&str; 2] = ["table", "json"];
+const FORMATS: [&str; 5] = ["table", "json", "junit", "markdown", "sarif"];
 
 fn assert_clean(what: &str, bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
@@ -55,6 +55,8 @@ fn no_command_or_format_prints_a_secret() {
         }
         runs.push(vec![cmd.into(), "--strict".into(), "--offline".into()]);
     }
+    runs.push(vec!["all".into(), "--offline".into(), "--verbose".into()]);
+    runs.push(vec!["schema".into(), "report".into()]);
     runs.push(vec!["list".into()]);
     runs.push(vec!["list".into(), "-f".into(), "json".into()]);
     runs.push(vec!["explain".into(), "scim.env.webhook-secret".into()]);

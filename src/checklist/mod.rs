@@ -15,6 +15,7 @@ pub mod spec;
 
 use crate::report::Severity;
 use crate::yaml::{self, YamlError};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 use std::collections::{BTreeMap, HashSet};
@@ -40,6 +41,18 @@ pub struct ChecklistFile {
     pub items: Vec<Spanned<Item>>,
 }
 
+/// The shape of a checklist file, for its JSON Schema (`launchcheck schema checklist`).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistSchema {
+    /// Short name (`sso`, `scim`).
+    pub name: String,
+    /// Human title.
+    pub title: String,
+    /// Items in report order.
+    pub items: Vec<Item>,
+}
+
 /// A loaded, validated checklist.
 #[derive(Debug, Clone)]
 pub struct Checklist {
@@ -54,7 +67,7 @@ pub struct Checklist {
 }
 
 /// One launch item.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     /// Stable dotted id, unique across checklists (`sso.https.redirect-uri`).
@@ -93,7 +106,7 @@ impl Item {
 }
 
 /// Guidance for a person.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Manual {
     /// How to confirm it.

@@ -4,10 +4,11 @@
 //! runner dispatches on this enum with an exhaustive `match`, so adding a kind is one variant,
 //! one file in `probe/`, and one match arm the compiler asks for.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Which probe decides an item, and with what parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProbeSpec {
     /// A `SCALEKIT_*` variable is present and well formed.
@@ -99,7 +100,7 @@ impl ProbeSpec {
 }
 
 /// Parameters of the `env` probe.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnvSpec {
     /// Which variable (or rule) to check.
@@ -107,7 +108,7 @@ pub struct EnvSpec {
 }
 
 /// What the `env` probe looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EnvCheck {
     /// `SCALEKIT_ENVIRONMENT_URL`: https, a production host.
@@ -123,7 +124,7 @@ pub enum EnvCheck {
 }
 
 /// Parameters of the `secrets` probe.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecretsSpec {
     /// What to look for in the repository.
@@ -131,7 +132,7 @@ pub struct SecretsSpec {
 }
 
 /// What the `secrets` probe reports on (one repository scan serves all of them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SecretTarget {
     /// The client secret's value, or a `SCALEKIT_CLIENT_SECRET=…` assignment.
@@ -143,12 +144,12 @@ pub enum SecretTarget {
 }
 
 /// Parameters of the `redirect_uris` probe (none yet).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RedirectUrisSpec {}
 
 /// Parameters of the `https_scheme` probe.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HttpsSchemeSpec {
     /// Which configured URLs to look at; all app URLs when empty.
@@ -157,7 +158,7 @@ pub struct HttpsSchemeSpec {
 }
 
 /// A group of configured URLs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UrlSet {
     /// `app.redirect_uris`.
@@ -185,7 +186,7 @@ impl UrlSet {
 }
 
 /// Parameters of probes that look at a set of URLs.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UrlsSpec {
     /// Which configured URLs; all app URLs when empty.
@@ -194,7 +195,7 @@ pub struct UrlsSpec {
 }
 
 /// Parameters of the `tls` probe.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TlsSpec {
     /// Which configured URLs' hosts; all app URLs when empty.
@@ -216,7 +217,7 @@ const fn default_fail_days() -> i64 {
 }
 
 /// Parameters of the `hsts` probe.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HstsSpec {
     /// Which configured URLs' hosts; all app URLs when empty.
@@ -232,12 +233,12 @@ const fn default_max_age() -> u64 {
 }
 
 /// No parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmptySpec {}
 
 /// Parameters of the `authorize_routing` probe.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorizeSpec {
     /// What to check.
@@ -245,7 +246,7 @@ pub struct AuthorizeSpec {
 }
 
 /// What the `authorize_routing` probe checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthorizeCheck {
     /// Each configured organization, connection and test domain reaches an IdP.
@@ -255,7 +256,7 @@ pub enum AuthorizeCheck {
 }
 
 /// Parameters of the `callback_state` probe.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CallbackSpec {
     /// Which request to send.
@@ -263,7 +264,7 @@ pub struct CallbackSpec {
 }
 
 /// Which forged callback request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CallbackCase {
     /// `?code=…&state=…` with values the app never issued.
@@ -273,7 +274,7 @@ pub enum CallbackCase {
 }
 
 /// Parameters of the `file_exists` probe.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileExistsSpec {
     /// Which configured file.
@@ -281,7 +282,7 @@ pub struct FileExistsSpec {
 }
 
 /// A file named in the `repo:` section of the config.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RepoFile {
     /// `repo.runbook`.
@@ -289,7 +290,7 @@ pub enum RepoFile {
 }
 
 /// Parameters of the `webhook_signature` probe.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookSpec {
     /// Which delivery to send.
@@ -297,7 +298,7 @@ pub struct WebhookSpec {
 }
 
 /// One delivery case of the `webhook_signature` probe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WebhookCase {
     /// Correctly signed harmless event: must be 2xx.
@@ -317,7 +318,7 @@ pub enum WebhookCase {
 }
 
 /// Parameters of the `webhook_latency` probe.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LatencySpec {
     /// How many deliveries.
@@ -348,7 +349,7 @@ const fn default_fail_p95() -> u64 {
 }
 
 /// Parameters of the `webhook_lifecycle` probe.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LifecycleSpec {
     /// Which step this item judges.
@@ -356,7 +357,7 @@ pub struct LifecycleSpec {
 }
 
 /// A step of the lifecycle session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LifecycleEvent {
     /// `user_created`.
@@ -372,7 +373,7 @@ pub enum LifecycleEvent {
 }
 
 /// Probe kinds that are designed but not built yet. An item naming one stays manual.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PlannedProbe {
     /// Admin-portal custom domain CNAME.

@@ -120,9 +120,11 @@ fn hits_finding(
     )
     .with("places", places.clone())
     .reproduce(reproduce);
+    // Locations are relative to the repository top (what CI annotations and SARIF expect);
+    // messages stay relative to repo.path.
     for h in &hits {
         f = f.at(Location {
-            path: h.path.clone(),
+            path: format!("{}{}", scan.git_prefix, h.path),
             line: h.line,
             column: Some(h.column),
         });
@@ -150,7 +152,7 @@ fn dotenv_finding(scan: &ScanResult, root: &str) -> Finding {
             super::https_scheme::shell_quote(root)
         ))
         .at(Location {
-            path: d.path.clone(),
+            path: format!("{}{}", scan.git_prefix, d.path),
             line: 1,
             column: None,
         });

@@ -8,14 +8,19 @@
 //!
 //! This module imports nothing from `probe`, `net` or `run`: the arrows point into it.
 
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// The verdict of one check. Ordered from best to worst for aggregation (`max`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// The check looked and everything was as expected (or a person attested it).
@@ -69,7 +74,17 @@ impl std::fmt::Display for Status {
 
 /// How severe an item is if it fails. Shown in reports; SARIF maps it to a security severity.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -97,7 +112,7 @@ impl Severity {
 }
 
 /// Where in a file a finding points (a committed secret, a config line).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Location {
     /// Path relative to the scanned root.
     pub path: String,
@@ -112,7 +127,7 @@ pub struct Location {
 ///
 /// Every non-pass finding says why (`message`); a failing one also says what was expected and
 /// what was found, and, where a person can see it for themselves, how (`reproduce`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Finding {
     /// The verdict of this observation.
     pub status: Status,
@@ -229,7 +244,7 @@ impl Finding {
 }
 
 /// A waiver as it applied (or no longer applied) to a check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct WaiverNote {
     /// Why the failure is accepted.
     pub reason: String,
@@ -240,7 +255,7 @@ pub struct WaiverNote {
 }
 
 /// The result of one checklist item: the item's metadata plus the folded findings.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct CheckResult {
     /// Stable dotted id (`sso.https.redirect-uri`).
     pub id: String,
@@ -295,7 +310,7 @@ impl CheckResult {
 }
 
 /// Counts per status and the overall verdict.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Summary {
     /// Number of checks.
     pub total: usize,
@@ -334,7 +349,7 @@ impl Summary {
 }
 
 /// What makes a run "not ready": the `--fail-on` and `--strict` settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Gate {
     /// `warn` makes warnings count; `fail` (the default) only fail and error.
     pub fail_on_warn: bool,
@@ -356,7 +371,7 @@ impl Gate {
 }
 
 /// Tool name and version, as in the JSON report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ToolInfo {
     /// Always `launchcheck`.
     pub name: String,
@@ -374,7 +389,7 @@ impl Default for ToolInfo {
 }
 
 /// What the run was pointed at.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct TargetInfo {
     /// The provider environment URL, when configured.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -385,7 +400,7 @@ pub struct TargetInfo {
 }
 
 /// A whole run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Report {
     /// Version of this JSON shape.
     pub schema_version: u32,
@@ -409,6 +424,9 @@ pub struct Report {
     /// The gate the summary was computed with.
     #[serde(skip)]
     pub gate: Gate,
+    /// Requests sent during the run (method and URL), for `--verbose`.
+    #[serde(skip)]
+    pub requests: Vec<String>,
 }
 
 impl Report {
@@ -435,6 +453,7 @@ impl Report {
             checks,
             notes,
             gate,
+            requests: Vec::new(),
         }
     }
 

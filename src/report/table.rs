@@ -151,10 +151,32 @@ pub fn hints(report: &Report) -> Vec<String> {
             s.skip
         ));
     }
-    if s.error > 0 {
+    let unreachable = report
+        .checks
+        .iter()
+        .filter(|c| c.status == super::Status::Error)
+        .filter(|c| {
+            c.evidence
+                .get("phase")
+                .and_then(|p| p.as_str())
+                .is_some_and(|p| matches!(p, "dns" | "connect" | "tls"))
+        })
+        .count();
+    if unreachable > 0 {
         h.push(format!(
-            "{} check(s) could not reach a verdict: see the messages (network, proxy, timeouts)",
-            s.error
+            "{unreachable} check(s) could not reach the network: from behind a proxy set HTTPS_PROXY (NO_PROXY for exceptions); to check only local things use --offline"
+        ));
+    }
+    if s.error > unreachable {
+        h.push(format!(
+            "{} check(s) could not reach a verdict: see each message (timeouts, unexpected answers)",
+            s.error - unreachable
+        ));
+    }
+    if s.waived > 0 {
+        h.push(format!(
+            "{} failure(s) are waived: they count again after their expiry date",
+            s.waived
         ));
     }
     h
