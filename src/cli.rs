@@ -66,6 +66,9 @@ pub enum Command {
     /// Start a local sandbox (provider + sample app on loopback, throwaway CA) and run `all`
     /// against it.
     Demo(DemoArgs),
+    /// Reachability of the provider's domains from this network, for a customer's IT team to
+    /// run and send back. Needs no credentials and no config.
+    Network(NetworkArgs),
     /// Print the JSON Schema of the report, a checklist file, or launchcheck.yaml.
     Schema {
         /// Which document.
@@ -112,6 +115,47 @@ pub enum WebhookCommand {
         #[arg(long)]
         env_file: Option<PathBuf>,
     },
+}
+
+/// Options of `network`.
+#[derive(Debug, Args)]
+pub struct NetworkArgs {
+    /// The provider environment URL (default: SCALEKIT_ENVIRONMENT_URL).
+    #[arg(long, value_name = "URL")]
+    pub env_url: Option<String>,
+    /// Another provider domain to check, HOST or HOST:PORT (repeatable; default cdn.scalekit.com).
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub domain: Vec<String>,
+    /// The admin-portal custom domain whose CNAME to check.
+    #[arg(long, value_name = "HOST")]
+    pub custom_domain: Option<String>,
+    /// Where the custom domain's CNAME must lead (default: the environment host).
+    #[arg(long, value_name = "HOST")]
+    pub cname_target: Option<String>,
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE, or FORMAT=FILE (repeatable).
+    #[arg(short, long, value_name = "[FORMAT=]FILE")]
+    pub output: Vec<String>,
+    /// Seconds per network operation.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+    /// Network operations in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub concurrency: u64,
+    /// DNS server(s) to ask instead of the system's (repeatable).
+    #[arg(long, value_name = "IP[:PORT]")]
+    pub resolver: Vec<String>,
+    /// Extra trusted root certificate(s), PEM.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
+    /// Resolve HOST to ADDR, like curl's --resolve (repeatable).
+    #[arg(long, value_name = "HOST:ADDR")]
+    pub resolve: Vec<String>,
+    /// No colour.
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 /// Options of `webhook send`.
@@ -324,6 +368,7 @@ pub fn main() -> i32 {
         Command::Explain { check_id } => explain(&check_id),
         Command::Init { path } => init(&path),
         Command::Demo(a) => crate::demo::run(&a),
+        Command::Network(a) => network(&a),
         Command::Schema { which } => {
             Out::default().stdout(&schema(&which));
             exit::READY
@@ -524,7 +569,7 @@ fn check(which: &[Embedded], a: &CheckArgs) -> i32 {
     if report.summary.total == 0 {
         out.stderr("launchcheck: warning: no check matched --only/--skip");
     }
-    emit(&out, &report, a)
+    emit(&out, &report, Emit::from(a))
 }
 
 /// Parses `--resolve HOST:ADDR` entries.
@@ -565,26 +610,63 @@ fn read_ca_certs(files: &[PathBuf]) -> Result<Vec<Vec<u8>>, String> {
 
 /// Network settings from the flags.
 fn net_options(a: &CheckArgs) -> Result<NetOptions, String> {
-    if !a.resolver.is_empty() {
-        return Err("--resolver is not available in this build yet (the DNS probes bring it); lookups use the system resolver".into());
-    }
     let extra = read_ca_certs(&a.ca_cert)?;
     let hosts = resolve_map(&a.resolve)?;
+    let resolvers = parse_resolvers(&a.resolver)?;
     Ok(NetOptions {
         timeout: Duration::from_secs(a.timeout),
         concurrency: usize::try_from(a.concurrency).unwrap_or(64),
         per_host: usize::try_from(a.per_host).unwrap_or(64),
         extra_roots_pem: extra,
         hosts,
+        resolvers,
         ..NetOptions::default()
     })
 }
 
+/// Parses `--resolver IP[:PORT]` (port 53 by default; `[v6]:port` for IPv6 with a port).
+fn parse_resolvers(list: &[String]) -> Result<Vec<std::net::SocketAddr>, String> {
+    list.iter()
+        .map(|r| {
+            if let Ok(sa) = r.parse::<std::net::SocketAddr>() {
+                return Ok(sa);
+            }
+            r.trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .map(|ip| std::net::SocketAddr::new(ip, 53))
+                .map_err(|_| format!("--resolver {r}: expected IP or IP:PORT"))
+        })
+        .collect()
+}
+
+/// How a report leaves the process.
+#[derive(Debug, Clone, Copy)]
+struct Emit<'a> {
+    format: Format,
+    output: &'a [String],
+    quiet: bool,
+    verbose: bool,
+    no_color: bool,
+}
+
+impl<'a> From<&'a CheckArgs> for Emit<'a> {
+    fn from(a: &'a CheckArgs) -> Self {
+        Self {
+            format: a.format,
+            output: &a.output,
+            quiet: a.quiet,
+            verbose: a.verbose,
+            no_color: a.no_color,
+        }
+    }
+}
+
 /// Splits `-o` entries into (format, path) pairs; a bare path takes `--format`.
-fn outputs(a: &CheckArgs) -> Result<(Vec<(Format, PathBuf)>, bool), String> {
+fn outputs(a: Emit<'_>) -> Result<(Vec<(Format, PathBuf)>, bool), String> {
     let mut list = Vec::new();
     let mut bare = false;
-    for o in &a.output {
+    for o in a.output {
         match o.split_once('=') {
             Some((f, path)) if Format::from_str(f, true).is_ok() => {
                 let fmt = Format::from_str(f, true).map_err(|e| e.clone())?;
@@ -599,7 +681,7 @@ fn outputs(a: &CheckArgs) -> Result<(Vec<(Format, PathBuf)>, bool), String> {
     Ok((list, bare))
 }
 
-fn emit(out: &Out, report: &Report, a: &CheckArgs) -> i32 {
+fn emit(out: &Out, report: &Report, a: Emit<'_>) -> i32 {
     let color = color_enabled(a.no_color);
     let tty = std::io::stdout().is_terminal();
     let style = table::Style {
@@ -1005,4 +1087,84 @@ pub fn schema(which: &str) -> String {
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
+}
+
+fn network(a: &NetworkArgs) -> i32 {
+    let out = Out::default();
+    let env_url = a.env_url.clone().or_else(|| {
+        std::env::var(config::vars::ENVIRONMENT_URL)
+            .ok()
+            .filter(|v| !v.is_empty())
+    });
+    if env_url.is_none() && a.domain.is_empty() {
+        return usage_error(
+            &out,
+            "nothing to check: give --env-url URL (or set SCALEKIT_ENVIRONMENT_URL) and/or --domain HOST",
+        );
+    }
+    if let Some(u) = &env_url
+        && reqwest::Url::parse(u)
+            .map(|u| u.host_str().is_none())
+            .unwrap_or(true)
+    {
+        return usage_error(&out, &format!("--env-url {u}: not a URL with a host"));
+    }
+    let list = match checklist::embedded(Embedded::Network) {
+        Ok(l) => l,
+        Err(e) => return usage_error(&out, &e.to_string()),
+    };
+    let target = Target {
+        environment_url: env_url,
+        extra_domains: a.domain.clone(),
+        custom_domain: a.custom_domain.clone(),
+        cname_target: a.cname_target.clone(),
+        config_path: None,
+        ..Target::default()
+    };
+    let (extra, hosts, resolvers) = match (
+        read_ca_certs(&a.ca_cert),
+        resolve_map(&a.resolve),
+        parse_resolvers(&a.resolver),
+    ) {
+        (Ok(c), Ok(h), Ok(r)) => (c, h, r),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return usage_error(&out, e.as_str()),
+    };
+    let opts = RunOptions {
+        settings: Settings {
+            net: NetOptions {
+                timeout: Duration::from_secs(a.timeout),
+                concurrency: usize::try_from(a.concurrency).unwrap_or(64),
+                extra_roots_pem: extra,
+                hosts,
+                resolvers,
+                ..NetOptions::default()
+            },
+            ..Settings::default()
+        },
+        // Every host is bounded by its timeout per phase; the run gets room for all phases.
+        deadline: Duration::from_secs(a.timeout.saturating_mul(6).max(30)),
+        ..RunOptions::default()
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return usage_error(&out, &format!("cannot start the runtime: {e}")),
+    };
+    let report = match rt.block_on(run::run(&[list], Arc::new(target), &opts)) {
+        Ok(r) => r,
+        Err(e) => return usage_error(&out, &e),
+    };
+    emit(
+        &out,
+        &report,
+        Emit {
+            format: a.format,
+            output: &a.output,
+            quiet: false,
+            verbose: false,
+            no_color: a.no_color,
+        },
+    )
 }

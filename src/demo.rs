@@ -62,6 +62,7 @@ pub fn run(a: &DemoArgs) -> i32 {
         let sb = match Sandbox::start(SandboxOptions {
             faults,
             organizations,
+            custom_domain: true,
             ..SandboxOptions::default()
         })
         .await
@@ -74,6 +75,15 @@ pub fn run(a: &DemoArgs) -> i32 {
             return usage_error(&out, &format!("cannot write the demo repository: {e}"));
         }
         let mut target = sb.target(repo.clone());
+        if a.healthy {
+            // The healthy app has finished its custom-domain move.
+            target.environment_url = Some(format!(
+                "https://{}:{}",
+                crate::sandbox::CUSTOM_DOMAIN,
+                sb.provider_port()
+            ));
+            target.cname_target = Some(crate::sandbox::PROVIDER_HOST.to_owned());
+        }
         target.runbook = Some(repo.join("docs/runbook.md"));
         target.runbook_display = Some("docs/runbook.md".into());
         target.attestations.insert(
@@ -122,10 +132,10 @@ pub fn run(a: &DemoArgs) -> i32 {
         let faults_line = if a.healthy {
             "none (--healthy)".to_owned()
         } else {
-            "the callback accepts a forged state, no HSTS, a customer whose SSO connection is still a draft, a webhook receiver that accepts replays, a signing secret pasted into config/settings.py".to_owned()
+            "the callback accepts a forged state, no HSTS, a customer whose SSO connection is still a draft, a webhook receiver that accepts replays, a signing secret pasted into config/settings.py, an environment URL not yet moved to the custom domain".to_owned()
         };
         let banner = format!(
-            "launchcheck demo — a sandbox, not your app\n  provider environment  {}\n  sample app            {}\n  all on 127.0.0.1 with a throwaway CA; nothing leaves this machine; lifecycle events go to the sandbox app only\n  deliberate faults: {faults_line}\n",
+            "launchcheck demo — a sandbox, not your app\n  provider environment  {}\n  sample app            {}\n  all on 127.0.0.1 with a throwaway CA and its own DNS server; nothing leaves this machine\n  deliberate faults: {faults_line}\n",
             sb.provider_url, sb.app_url
         );
         let style = table::Style {

@@ -26,6 +26,8 @@ pub use spec::{PlannedProbe, ProbeSpec};
 pub const SSO_YAML: &str = include_str!("../../checklists/sso.yaml");
 /// The embedded SCIM checklist.
 pub const SCIM_YAML: &str = include_str!("../../checklists/scim.yaml");
+/// The embedded network checklist (`launchcheck network`).
+pub const NETWORK_YAML: &str = include_str!("../../checklists/network.yaml");
 /// Every launch-item key a checklist may cover, with how far it can be automated.
 pub const LAUNCH_ITEMS_YAML: &str = include_str!("../../checklists/launch-items.yaml");
 
@@ -168,6 +170,8 @@ pub enum Embedded {
     Sso,
     /// `checklists/scim.yaml`.
     Scim,
+    /// `checklists/network.yaml`.
+    Network,
 }
 
 impl Embedded {
@@ -177,12 +181,14 @@ impl Embedded {
         match self {
             Self::Sso => "sso",
             Self::Scim => "scim",
+            Self::Network => "network",
         }
     }
     const fn text(self) -> &'static str {
         match self {
             Self::Sso => SSO_YAML,
             Self::Scim => SCIM_YAML,
+            Self::Network => NETWORK_YAML,
         }
     }
 }

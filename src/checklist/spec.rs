@@ -37,6 +37,10 @@ pub enum ProbeSpec {
     CallbackState(CallbackSpec),
     /// The initiate-login endpoint refuses a forged `idp_initiated_login` token.
     IdpInitiated(EmptySpec),
+    /// Provider domains resolve and answer over TLS from this network.
+    Reachability(EmptySpec),
+    /// The admin-portal custom domain's CNAME reaches the environment.
+    AdminPortalDns(EmptySpec),
     /// The webhook endpoint verifies signatures (one delivery case per item).
     WebhookSignature(WebhookSpec),
     /// The webhook endpoint acknowledges quickly.
@@ -63,6 +67,8 @@ impl ProbeSpec {
             Self::AuthorizeRouting(_) => "authorize_routing",
             Self::CallbackState(_) => "callback_state",
             Self::IdpInitiated(_) => "idp_initiated",
+            Self::Reachability(_) => "reachability",
+            Self::AdminPortalDns(_) => "admin_portal_dns",
             Self::WebhookSignature(_) => "webhook_signature",
             Self::WebhookLatency(_) => "webhook_latency",
             Self::WebhookLifecycle(_) => "webhook_lifecycle",
@@ -92,6 +98,8 @@ impl ProbeSpec {
             | Self::AuthorizeRouting(_)
             | Self::CallbackState(_)
             | Self::IdpInitiated(_)
+            | Self::Reachability(_)
+            | Self::AdminPortalDns(_)
             | Self::WebhookSignature(_)
             | Self::WebhookLatency(_)
             | Self::WebhookLifecycle(_) => true,
@@ -376,10 +384,6 @@ pub enum LifecycleEvent {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PlannedProbe {
-    /// Admin-portal custom domain CNAME.
-    AdminPortalDns,
-    /// Provider domains reachable over DNS, TCP and TLS.
-    Reachability,
     /// Organizations exist (provider API).
     Organizations,
     /// Each organization has an active SSO connection (provider API).

@@ -9,6 +9,7 @@
 //! through [`resolve::Resolver`] for HTTP and TLS alike, so `--resolver` and the sandbox's host
 //! map apply to every lookup the tool makes.
 
+pub mod dns;
 pub mod http;
 pub mod resolve;
 pub mod tls;
@@ -71,6 +72,11 @@ pub struct NetOptions {
     pub proxy: ProxySetting,
     /// Response bodies are read up to this many bytes.
     pub body_cap: usize,
+    /// DNS servers to ask instead of the system's (`--resolver`), for every lookup.
+    pub resolvers: Vec<std::net::SocketAddr>,
+    /// Roots a public client trusts (Mozilla's by default). A certificate trusted by the run's
+    /// roots but not by these suggests a TLS-inspecting proxy or a private CA.
+    pub public_roots_pem: Option<Vec<u8>>,
 }
 
 impl Default for NetOptions {
@@ -85,6 +91,8 @@ impl Default for NetOptions {
             hosts_only: false,
             proxy: ProxySetting::FromEnv,
             body_cap: 1024 * 1024,
+            resolvers: Vec::new(),
+            public_roots_pem: None,
         }
     }
 }
@@ -162,6 +170,9 @@ pub struct Net {
     client: reqwest::Client,
     resolver: Arc<resolve::Resolver>,
     roots: OnceCell<Arc<rustls::RootCertStore>>,
+    public_roots: OnceCell<Arc<rustls::RootCertStore>>,
+    dns: Option<Arc<dns::Dns>>,
+    system_dns: OnceCell<Result<Arc<dns::Dns>, String>>,
     global: Arc<Semaphore>,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
     http_cache: Mutex<HashMap<String, Shared<HttpResponse>>>,
@@ -184,7 +195,16 @@ impl Net {
     /// # Errors
     /// An unusable `--ca-cert` file or a client that cannot be built.
     pub fn new(opts: NetOptions) -> Result<Self, String> {
-        let resolver = Arc::new(resolve::Resolver::new(opts.hosts.clone(), opts.hosts_only));
+        let dns = if opts.resolvers.is_empty() {
+            None
+        } else {
+            Some(Arc::new(dns::Dns::servers(&opts.resolvers, opts.timeout)?))
+        };
+        let resolver = Arc::new(resolve::Resolver::new(
+            opts.hosts.clone(),
+            opts.hosts_only,
+            dns.clone(),
+        ));
         let mut b = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(opts.timeout)
@@ -222,6 +242,9 @@ impl Net {
             client,
             resolver,
             roots: OnceCell::new(),
+            public_roots: OnceCell::new(),
+            dns,
+            system_dns: OnceCell::new(),
             hosts: Mutex::new(HashMap::new()),
             http_cache: Mutex::new(HashMap::new()),
             tls_cache: Mutex::new(HashMap::new()),
@@ -311,6 +334,50 @@ impl Net {
             })
             .await
             .clone()
+    }
+
+    /// The DNS client for record queries: the `--resolver` servers, or the system's.
+    ///
+    /// # Errors
+    /// The system DNS configuration cannot be read.
+    pub async fn dns(&self) -> Result<Arc<dns::Dns>, String> {
+        if let Some(d) = &self.dns {
+            return Ok(d.clone());
+        }
+        self.system_dns
+            .get_or_init(|| async { dns::Dns::system(self.opts.timeout).map(Arc::new) })
+            .await
+            .clone()
+    }
+
+    /// Roots a public client trusts (Mozilla's bundle unless overridden).
+    pub async fn public_roots(&self) -> Arc<rustls::RootCertStore> {
+        self.public_roots
+            .get_or_init(|| async {
+                let mut store = rustls::RootCertStore::empty();
+                match &self.opts.public_roots_pem {
+                    Some(pem) => {
+                        use rustls::pki_types::pem::PemObject;
+                        let certs = rustls::pki_types::CertificateDer::pem_slice_iter(pem)
+                            .filter_map(Result::ok);
+                        let _ = store.add_parsable_certificates(certs);
+                    }
+                    None => store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+                }
+                Arc::new(store)
+            })
+            .await
+            .clone()
+    }
+
+    /// Whether `der` chains to the public roots for `host` (for TLS-interception diagnosis).
+    pub async fn publicly_trusted(
+        &self,
+        chain: &[rustls::pki_types::CertificateDer<'static>],
+        host: &str,
+    ) -> Result<(), String> {
+        let roots = self.public_roots().await;
+        tls::verify_chain(roots, chain, host)
     }
 
     /// Connects to `host:port`, completes a TLS handshake and records what it saw (once per

@@ -9,22 +9,36 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-/// The run's resolver.
-#[derive(Debug, Clone)]
+type Cell = Arc<tokio::sync::OnceCell<Result<Vec<IpAddr>, NetError>>>;
+
+/// The run's resolver. Answers are kept for the run: a name is looked up once however many
+/// connections need it.
+#[derive(Debug)]
 pub struct Resolver {
     hosts: HashMap<String, IpAddr>,
     hosts_only: bool,
+    dns: Option<Arc<super::dns::Dns>>,
+    cache: std::sync::Mutex<HashMap<String, Cell>>,
 }
 
 impl Resolver {
-    /// A resolver with fixed answers.
+    /// A resolver with fixed answers; `dns` (from `--resolver`) replaces the system resolver.
     #[must_use]
-    pub fn new(hosts: HashMap<String, IpAddr>, hosts_only: bool) -> Self {
+    pub fn new(
+        hosts: HashMap<String, IpAddr>,
+        hosts_only: bool,
+        dns: Option<Arc<super::dns::Dns>>,
+    ) -> Self {
         let hosts = hosts
             .into_iter()
             .map(|(k, v)| (k.trim_end_matches('.').to_ascii_lowercase(), v))
             .collect();
-        Self { hosts, hosts_only }
+        Self {
+            hosts,
+            hosts_only,
+            dns,
+            cache: std::sync::Mutex::new(HashMap::new()),
+        }
     }
 
     /// Addresses of `name`.
@@ -33,6 +47,19 @@ impl Resolver {
     /// The name does not resolve (or is not a sandbox host in `hosts_only` mode).
     pub async fn lookup(&self, name: &str) -> Result<Vec<IpAddr>, NetError> {
         let key = name.trim_end_matches('.').to_ascii_lowercase();
+        let cell = {
+            let mut map = self
+                .cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            map.entry(key.clone()).or_default().clone()
+        };
+        cell.get_or_init(|| self.lookup_uncached(name, key.clone()))
+            .await
+            .clone()
+    }
+
+    async fn lookup_uncached(&self, name: &str, key: String) -> Result<Vec<IpAddr>, NetError> {
         let key = key.trim_start_matches('[').trim_end_matches(']');
         if let Ok(ip) = key.parse::<IpAddr>() {
             return Ok(vec![ip]);
@@ -44,6 +71,12 @@ impl Resolver {
             return Err(NetError::Dns(format!(
                 "{name} is not a host of this sandbox (lookups are restricted to its hosts)"
             )));
+        }
+        if let Some(dns) = &self.dns {
+            return dns
+                .lookup_ip(key)
+                .await
+                .map_err(|a| NetError::Dns(format!("{name}: {}", a.describe())));
         }
         let addrs = tokio::net::lookup_host((key, 0))
             .await

@@ -47,6 +47,8 @@ pub struct TlsFacts {
     pub verdict: Result<(), String>,
     /// Leaf first.
     pub chain: Vec<CertFacts>,
+    /// The presented certificates, DER, leaf first.
+    pub chain_der: Vec<CertificateDer<'static>>,
     /// TCP connect time.
     pub connect_ms: u64,
     /// Handshake time.
@@ -309,12 +311,13 @@ pub async fn inspect(
         };
         let handshake_ms = ms(t);
         let (_, conn) = stream.get_ref();
-        let chain = conn
+        let chain_der: Vec<CertificateDer<'static>> = conn
             .peer_certificates()
             .unwrap_or_default()
             .iter()
-            .filter_map(facts_of)
+            .map(|c| c.clone().into_owned())
             .collect();
+        let chain = chain_der.iter().filter_map(facts_of).collect();
         let verdict = verifier
             .verdict
             .lock()
@@ -336,9 +339,32 @@ pub async fn inspect(
                 .map(|a| String::from_utf8_lossy(a).into_owned()),
             verdict,
             chain,
+            chain_der,
             connect_ms,
             handshake_ms,
         });
     }
     Err(last_err)
+}
+
+/// Verifies a presented chain against `roots` for `host`, now.
+///
+/// # Errors
+/// Why the chain is not trusted.
+pub fn verify_chain(
+    roots: Arc<rustls::RootCertStore>,
+    chain: &[CertificateDer<'static>],
+    host: &str,
+) -> Result<(), String> {
+    let Some((leaf, rest)) = chain.split_first() else {
+        return Err("no certificate".into());
+    };
+    let verifier = rustls::client::WebPkiServerVerifier::builder(roots)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let name = ServerName::try_from(host.to_owned()).map_err(|e| e.to_string())?;
+    verifier
+        .verify_server_cert(leaf, rest, &name, &[], UnixTime::now())
+        .map(|_| ())
+        .map_err(|e| describe_tls_error(&e))
 }

@@ -233,6 +233,11 @@ fn custom_domain_in_use(custom: Option<&str>, env_url: Option<&str>) -> Finding 
     };
     let domain = domain.trim_end_matches('.').to_ascii_lowercase();
     let expected = format!("https://{domain}");
+    // A configured port (staging) is part of the origin the URL must use.
+    let (domain, port) = match domain.rsplit_once(':') {
+        Some((h, p)) if p.parse::<u16>().is_ok() => (h.to_owned(), p.parse::<u16>().ok()),
+        _ => (domain.clone(), None),
+    };
     let Some(raw) = env_url else {
         return Finding::fail(
             format!("{} is not set", vars::ENVIRONMENT_URL),
@@ -240,11 +245,13 @@ fn custom_domain_in_use(custom: Option<&str>, env_url: Option<&str>) -> Finding 
             "not set",
         );
     };
-    let host = Url::parse(raw.trim())
-        .ok()
+    let parsed = Url::parse(raw.trim()).ok();
+    let host = parsed
+        .as_ref()
         .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
         .unwrap_or_default();
-    if host == domain {
+    let port_ok = port.is_none_or(|p| parsed.as_ref().and_then(reqwest::Url::port) == Some(p));
+    if host == domain && port_ok {
         Finding::pass(format!(
             "the environment URL uses the custom domain {domain}"
         ))

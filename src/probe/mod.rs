@@ -5,6 +5,7 @@
 //! [`Ctx`] is everything a probe may use: the target, the run settings, and per-run caches
 //! (the repository scan runs once however many items read it).
 
+pub mod admin_portal_dns;
 pub mod authorize;
 pub mod callback;
 pub mod client_credentials;
@@ -15,6 +16,7 @@ pub mod https_redirect;
 pub mod https_scheme;
 pub mod idp_initiated;
 pub mod oidc;
+pub mod reachability;
 pub mod redirect_uris;
 pub mod secrets;
 pub mod tls;
@@ -184,6 +186,8 @@ pub async fn run(spec: &ProbeSpec, ctx: &Ctx) -> Vec<Finding> {
         ProbeSpec::AuthorizeRouting(s) => authorize::run(s, ctx).await,
         ProbeSpec::CallbackState(s) => callback::run(s, ctx).await,
         ProbeSpec::IdpInitiated(_) => idp_initiated::run(ctx).await,
+        ProbeSpec::Reachability(_) => reachability::run(ctx).await,
+        ProbeSpec::AdminPortalDns(_) => admin_portal_dns::run(ctx).await,
         ProbeSpec::WebhookSignature(s) => webhook::run(s, ctx).await,
         ProbeSpec::WebhookLatency(s) => webhook_latency::run(s, ctx).await,
         ProbeSpec::WebhookLifecycle(s) => webhook_lifecycle::run(s, ctx).await,
@@ -384,6 +388,11 @@ pub fn describe(spec: &ProbeSpec) -> String {
             crate::checklist::spec::CallbackCase::ForgedState => "GET each redirect URI with a code and state the app never issued: 4xx or a cookie-less redirect passes; a 2xx/3xx that sets a cookie fails (login CSRF); 5xx warns.".into(),
             crate::checklist::spec::CallbackCase::ErrorParam => "GET each redirect URI with error=access_denied&error_description=…: anything but a 5xx passes.".into(),
         },
+        ProbeSpec::Reachability(_) => format!(
+            "For the environment host and scalekit.extra_domains (default: {}): DNS, TCP connect, TLS handshake and one HTTPS request, each timed; the first phase that fails names the likely cause (NXDOMAIN/SERVFAIL/DNS timeout, refused, dropped, reset, stalled TLS, untrusted certificate); a certificate trusted only through a local root warns of a TLS-inspecting proxy.",
+            reachability::DEFAULT_EXTRA
+        ),
+        ProbeSpec::AdminPortalDns(_) => "Walks the CNAME chain of admin_portal.custom_domain (with each --resolver) to admin_portal.cname_target (default: the environment host): NXDOMAIN, an A record instead of a CNAME, a chain ending elsewhere and a loop fail; resolvers that disagree warn.".into(),
         ProbeSpec::WebhookSignature(s) => webhook::describe(s.case).into(),
         ProbeSpec::WebhookLatency(s) => format!(
             "{} signed deliveries of a harmless event ({}) to app.webhook_url, {} at a time: p50/p95/max latency; warns when p95 > {} ms, fails when p95 > {} ms (the provider's delivery timeout) or any answer is not 2xx.",

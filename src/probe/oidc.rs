@@ -54,7 +54,10 @@ pub async fn run(ctx: &Ctx) -> Vec<Finding> {
         .to_owned();
     let mut accepted = vec![env.to_owned()];
     if let Some(d) = &ctx.target.custom_domain {
-        accepted.push(format!("https://{}", d.trim_end_matches('.')));
+        let custom = format!("https://{}", d.trim_end_matches('.'));
+        if !accepted.contains(&custom) {
+            accepted.push(custom);
+        }
     }
     if !accepted.contains(&issuer) {
         findings.push(

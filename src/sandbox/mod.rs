@@ -8,6 +8,7 @@
 //! The core never imports this module; it imports the core (config, net, jwt, webhook).
 
 pub mod app;
+pub mod dns;
 pub mod pki;
 pub mod provider;
 pub mod server;
@@ -19,7 +20,7 @@ use crate::config::{Env, Target};
 use crate::net::NetOptions;
 use crate::secret::Secret;
 use std::collections::{BTreeMap, HashMap};
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::Ipv4Addr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +29,25 @@ use std::time::Duration;
 pub const PROVIDER_HOST: &str = "launchcheck-demo.scalekit.com";
 /// Host name of the sandbox app.
 pub const APP_HOST: &str = "app.launchcheck-demo.com";
+/// The admin-portal custom domain, a CNAME to the provider host.
+pub const CUSTOM_DOMAIN: &str = "sso.launchcheck-demo.com";
+/// A static-asset host (served by the provider listener).
+pub const CDN_HOST: &str = "cdn.launchcheck-demo.com";
+/// Names with deliberately broken DNS, for the DNS probes' tests.
+pub mod broken_dns {
+    /// CNAME to a host that is not the provider.
+    pub const WRONG_CNAME: &str = "wrong-cname.launchcheck-demo.com";
+    /// An A record where a CNAME belongs.
+    pub const A_RECORD: &str = "a-record.launchcheck-demo.com";
+    /// Part of a CNAME loop.
+    pub const LOOP: &str = "loop-a.launchcheck-demo.com";
+    /// No record at all.
+    pub const MISSING: &str = "missing.launchcheck-demo.com";
+    /// The server answers SERVFAIL.
+    pub const SERVFAIL: &str = "servfail.launchcheck-demo.com";
+    /// The server never answers.
+    pub const SILENT: &str = "silent.launchcheck-demo.com";
+}
 
 /// How to set the sandbox up.
 #[derive(Debug, Clone, Default)]
@@ -44,6 +64,8 @@ pub struct SandboxOptions {
     pub organizations: Vec<String>,
     /// Extra delay of the webhook receiver (a slow receiver).
     pub webhook_delay: Duration,
+    /// Put the admin-portal custom domain in the target.
+    pub custom_domain: bool,
 }
 
 /// A running sandbox. Dropping it stops its servers.
@@ -66,6 +88,9 @@ pub struct Sandbox {
     /// Options it was started with.
     pub options: SandboxOptions,
     app: Arc<app::App>,
+    /// The sandbox's DNS server (UDP, loopback).
+    pub dns_addr: std::net::SocketAddr,
+    _dns: dns::DnsServer,
     _provider: server::Server,
     _app: server::Server,
 }
@@ -93,7 +118,8 @@ impl Sandbox {
         let key = Arc::new(crate::jwt::SigningKey::generate("snk_61000000000000001")?);
 
         // Bind both first: each needs the other's URL.
-        let provider_tls = ca.server_config(&[PROVIDER_HOST], pki::Leaf::Valid)?;
+        let provider_tls =
+            ca.server_config(&[PROVIDER_HOST, CUSTOM_DOMAIN, CDN_HOST], pki::Leaf::Valid)?;
         let leaf = match (options.faults.expired_cert, options.faults.wrong_host_cert) {
             (true, _) => pki::Leaf::Expired,
             (_, true) => pki::Leaf::WrongHost,
@@ -141,6 +167,19 @@ impl Sandbox {
         )
         .await?;
         let provider_url = format!("https://{PROVIDER_HOST}:{}", provider_srv.addr.port());
+        let mut zone = dns::Zone::default();
+        let lo = Ipv4Addr::LOCALHOST;
+        zone.a(PROVIDER_HOST, lo)
+            .a(APP_HOST, lo)
+            .a(CDN_HOST, lo)
+            .cname(CUSTOM_DOMAIN, PROVIDER_HOST)
+            .cname(broken_dns::WRONG_CNAME, "elsewhere.example-cdn.net")
+            .a(broken_dns::A_RECORD, lo)
+            .cname(broken_dns::LOOP, "loop-b.launchcheck-demo.com")
+            .cname("loop-b.launchcheck-demo.com", broken_dns::LOOP)
+            .servfail(broken_dns::SERVFAIL)
+            .silent(broken_dns::SILENT);
+        let dns_srv = dns::start(zone).await?;
         let app_url = format!("https://{APP_HOST}:{}", app_srv.addr.port());
         let callback = format!("{app_url}/auth/callback");
         let p = Arc::new(provider::Provider {
@@ -177,6 +216,8 @@ impl Sandbox {
             log,
             options,
             app: a,
+            dns_addr: dns_srv.addr,
+            _dns: dns_srv,
             _provider: provider_srv,
             _app: app_srv,
         })
@@ -212,27 +253,28 @@ impl Sandbox {
             .unwrap_or_default()
     }
 
-    /// Name → 127.0.0.1 for every sandbox host.
-    #[must_use]
-    pub fn hosts(&self) -> HashMap<String, IpAddr> {
-        [PROVIDER_HOST, APP_HOST]
-            .iter()
-            .map(|h| ((*h).to_owned(), IpAddr::V4(Ipv4Addr::LOCALHOST)))
-            .collect()
-    }
-
-    /// Network settings that reach the sandbox and nothing else.
+    /// Network settings that reach the sandbox and nothing else: every lookup goes to the
+    /// sandbox's own DNS server (which never forwards), the CA is the only trusted root and the
+    /// "public" one.
     #[must_use]
     pub fn net_options(&self, timeout: Duration) -> NetOptions {
         NetOptions {
             timeout,
             extra_roots_pem: vec![self.ca_pem.clone().into_bytes()],
+            public_roots_pem: Some(self.ca_pem.clone().into_bytes()),
             system_roots: false,
-            hosts: self.hosts(),
-            hosts_only: true,
+            hosts: HashMap::new(),
+            hosts_only: false,
+            resolvers: vec![self.dns_addr],
             proxy: crate::net::ProxySetting::None,
             ..NetOptions::default()
         }
+    }
+
+    /// The provider listener's port (the custom domain and CDN host are served there too).
+    #[must_use]
+    pub fn provider_port(&self) -> u16 {
+        self._provider.addr.port()
     }
 
     /// A target describing the sample app, as a user's launchcheck.yaml and .env would.
@@ -247,6 +289,11 @@ impl Sandbox {
             client_secret: Some(self.client_secret.clone()),
             webhook_secret: Some(self.webhook_secret.clone()),
             organizations: self.options.organizations.clone(),
+            extra_domains: vec![format!("{CDN_HOST}:{}", self.provider_port())],
+            custom_domain: self
+                .options
+                .custom_domain
+                .then(|| format!("{CUSTOM_DOMAIN}:{}", self.provider_port())),
             redirect_uris: vec![format!("{}/auth/callback", self.app_url)],
             initiate_login_url: Some(format!("{}/login", self.app_url)),
             webhook_url: Some(format!("{}/api/webhooks/scalekit", self.app_url)),

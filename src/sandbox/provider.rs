@@ -93,8 +93,15 @@ impl Provider {
         json!({"keys": [self.key.jwk()]})
     }
 
-    fn discovery(&self) -> Value {
-        let b = &self.base;
+    /// Discovery as served under the name the request used: the environment answers under its
+    /// own host and under its custom domain, each as its own issuer (as the provider does once a
+    /// custom domain is live).
+    fn discovery(&self, host: &str) -> Value {
+        let b = if host.is_empty() {
+            self.base.clone()
+        } else {
+            format!("https://{host}")
+        };
         json!({
             "issuer": b,
             "authorization_endpoint": format!("{b}/oauth/authorize"),
@@ -213,7 +220,7 @@ impl Provider {
             Box::pin(async move {
                 match (req.method.as_str(), req.path.as_str()) {
                     ("GET", "/.well-known/openid-configuration") => {
-                        Outgoing::json(200, &p.discovery())
+                        Outgoing::json(200, &p.discovery(&req.host))
                     }
                     ("GET", "/keys") => Outgoing::json(200, &p.jwks()),
                     ("POST", "/oauth/token") => p.token(&req),

@@ -137,7 +137,7 @@ pub struct Logged {
     pub target: String,
     /// Over TLS.
     pub tls: bool,
-    /// Identity of the request: a hash of method, target, `webhook-*` headers and body. Two
+    /// Identity of the request: a hash of method, target, Host, `webhook-*` headers and body. Two
     /// entries with the same fingerprint are the same request sent twice.
     pub fingerprint: String,
 }
@@ -214,7 +214,12 @@ async fn handle(
         h.update(parts.method.as_str());
         h.update(b" ");
         h.update(target.as_bytes());
-        for k in ["webhook-id", "webhook-timestamp", "webhook-signature"] {
+        for k in [
+            "host",
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature",
+        ] {
             if let Some(v) = parts.headers.get(k) {
                 h.update(v.as_bytes());
             }
