@@ -9,6 +9,8 @@
 #                               after 200 ms each: wall time / 200 ms (target <= 1.5)
 #   scripts/bench.sh webhook    signing throughput (2 KiB body, one core) and the webhook probe's
 #                               added time per delivery to an instant receiver (target < 1 ms)
+#   scripts/bench.sh network    `launchcheck network` on 200 hosts (150 healthy, 40 silent, 10
+#                               NXDOMAIN), --timeout 2: wall time vs one timeout (<= 1.5x), peak RSS
 #
 # Everything runs on this machine; nothing is sent anywhere. The generated tree lives in
 # bench-out/ (ignored by git) and is reused between runs.
@@ -110,11 +112,17 @@ bench_webhook() {
   $pin target/release/examples/bench_webhook
 }
 
+bench_network() {
+  cargo build --release --quiet --example bench_network
+  target/release/examples/bench_network
+}
+
 case "$what" in
   list) bench_list ;;
   secrets) bench_secrets ;;
   sso) bench_sso ;;
   webhook) bench_webhook ;;
-  all) bench_list; bench_secrets; bench_sso; bench_webhook ;;
-  *) echo "usage: $0 [all|list|secrets|sso|webhook]" >&2; exit 2 ;;
+  network) bench_network ;;
+  all) bench_list; bench_secrets; bench_sso; bench_webhook; bench_network ;;
+  *) echo "usage: $0 [all|list|secrets|sso|webhook|network]" >&2; exit 2 ;;
 esac

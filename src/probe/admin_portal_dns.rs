@@ -70,7 +70,7 @@ pub async fn walk(dns: &Dns, idx: usize, domain: &str, target: &str) -> Chain {
             Answer::NoData => return Chain::Elsewhere(chain),
             Answer::NxDomain if chain.is_empty() => return Chain::Missing,
             Answer::NxDomain => {
-                chain.push("(NXDOMAIN)".into());
+                // A dangling chain: it ends at a name that does not exist.
                 return Chain::Elsewhere(chain);
             }
             other => return Chain::Error(other.describe()),

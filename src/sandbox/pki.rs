@@ -36,6 +36,14 @@ impl Ca {
     /// # Errors
     /// Key or certificate generation failed.
     pub fn new() -> Result<Self, String> {
+        Self::named("launchcheck sandbox CA (throwaway)")
+    }
+
+    /// A new CA with this common name.
+    ///
+    /// # Errors
+    /// Key or certificate generation failed.
+    pub fn named(common_name: &str) -> Result<Self, String> {
         let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         params.key_usages = vec![
@@ -45,7 +53,7 @@ impl Ca {
         ];
         params
             .distinguished_name
-            .push(DnType::CommonName, "launchcheck sandbox CA (throwaway)");
+            .push(DnType::CommonName, common_name);
         let key = KeyPair::generate().map_err(|e| e.to_string())?;
         let issuer = CertifiedIssuer::self_signed(params, key).map_err(|e| e.to_string())?;
         Ok(Self { issuer })
