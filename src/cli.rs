@@ -283,9 +283,14 @@ pub struct CheckArgs {
     /// Resolve HOST to ADDR for every lookup, like curl's --resolve (repeatable).
     #[arg(long, value_name = "HOST:ADDR")]
     pub resolve: Vec<String>,
-    /// Permit probes that send directory lifecycle events to the app.
+    /// Permit probes that change data: directory lifecycle events to the app, a portal link
+    /// at the provider.
     #[arg(long)]
     pub allow_writes: bool,
+    /// With no scalekit.organizations configured, how many of the environment's organizations
+    /// the API checks look at.
+    #[arg(long, value_name = "N", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_orgs: u64,
     /// No colour (NO_COLOR and a non-terminal stdout also turn it off).
     #[arg(long)]
     pub no_color: bool,
@@ -539,6 +544,7 @@ fn check(which: &[Embedded], a: &CheckArgs) -> i32 {
         settings: Settings {
             net,
             allow_writes: a.allow_writes,
+            max_orgs: usize::try_from(a.max_orgs).unwrap_or(2000),
             ..Settings::default()
         },
         only: a.only.clone(),

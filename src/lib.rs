@@ -21,6 +21,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod api;
 pub mod checklist;
 pub mod cli;
 pub mod config;

@@ -279,10 +279,11 @@ async fn draft_and_disabled_connections_fail_routing_with_the_provider_error() {
         .iter()
         .map(|f| (f.status, f.message.as_str()))
         .collect();
-    assert_eq!(per.len(), 3);
+    assert_eq!(per.len(), 4);
     assert_eq!(per[0].0, Status::Pass, "{per:?}");
     assert!(per[1].1.contains("is draft"), "{per:?}");
     assert!(per[2].1.contains("is disabled"), "{per:?}");
+    assert_eq!(per[3].0, Status::Pass, "{per:?}");
 }
 
 #[tokio::test]

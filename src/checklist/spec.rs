@@ -41,6 +41,16 @@ pub enum ProbeSpec {
     Reachability(EmptySpec),
     /// The admin-portal custom domain's CNAME reaches the environment.
     AdminPortalDns(EmptySpec),
+    /// Organizations exist (provider API).
+    Organizations(EmptySpec),
+    /// Each organization has an active SSO connection (provider API).
+    SsoConnection(EmptySpec),
+    /// Organization domains are registered and verified (provider API).
+    OrgDomains(OrgDomainsSpec),
+    /// Each organization has an enabled directory (provider API).
+    Directory(EmptySpec),
+    /// An admin-portal link can be generated (provider API; needs `--allow-writes`).
+    AdminPortalLink(EmptySpec),
     /// The webhook endpoint verifies signatures (one delivery case per item).
     WebhookSignature(WebhookSpec),
     /// The webhook endpoint acknowledges quickly.
@@ -69,6 +79,11 @@ impl ProbeSpec {
             Self::IdpInitiated(_) => "idp_initiated",
             Self::Reachability(_) => "reachability",
             Self::AdminPortalDns(_) => "admin_portal_dns",
+            Self::Organizations(_) => "organizations",
+            Self::SsoConnection(_) => "sso_connection",
+            Self::OrgDomains(_) => "org_domains",
+            Self::Directory(_) => "directory",
+            Self::AdminPortalLink(_) => "admin_portal_link",
             Self::WebhookSignature(_) => "webhook_signature",
             Self::WebhookLatency(_) => "webhook_latency",
             Self::WebhookLifecycle(_) => "webhook_lifecycle",
@@ -78,7 +93,7 @@ impl ProbeSpec {
     /// True when the probe may change the app's data (and runs only with `--allow-writes`).
     #[must_use]
     pub const fn writes(&self) -> bool {
-        matches!(self, Self::WebhookLifecycle(_))
+        matches!(self, Self::WebhookLifecycle(_) | Self::AdminPortalLink(_))
     }
 
     /// True when the probe talks to the network (and is skipped with `--offline`).
@@ -100,6 +115,11 @@ impl ProbeSpec {
             | Self::IdpInitiated(_)
             | Self::Reachability(_)
             | Self::AdminPortalDns(_)
+            | Self::Organizations(_)
+            | Self::SsoConnection(_)
+            | Self::OrgDomains(_)
+            | Self::Directory(_)
+            | Self::AdminPortalLink(_)
             | Self::WebhookSignature(_)
             | Self::WebhookLatency(_)
             | Self::WebhookLifecycle(_) => true,
@@ -297,6 +317,19 @@ pub enum RepoFile {
     Runbook,
 }
 
+/// Parameters of the `org_domains` probe.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrgDomainsSpec {
+    /// Also check that each verified domain finds an active connection (SSO routing).
+    #[serde(default = "yes")]
+    pub routing: bool,
+}
+
+const fn yes() -> bool {
+    true
+}
+
 /// Parameters of the `webhook_signature` probe.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -383,18 +416,7 @@ pub enum LifecycleEvent {
 /// Probe kinds that are designed but not built yet. An item naming one stays manual.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum PlannedProbe {
-    /// Organizations exist (provider API).
-    Organizations,
-    /// Each organization has an active SSO connection (provider API).
-    SsoConnection,
-    /// Organization domains are registered and verified (provider API).
-    OrgDomains,
-    /// Each organization has an enabled directory (provider API).
-    Directory,
-    /// An admin-portal link can be generated (provider API, needs `--allow-writes`).
-    AdminPortalLink,
-}
+pub enum PlannedProbe {}
 
 impl PlannedProbe {
     /// The kind's name, as written in checklists.

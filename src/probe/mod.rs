@@ -6,9 +6,12 @@
 //! (the repository scan runs once however many items read it).
 
 pub mod admin_portal_dns;
+pub mod admin_portal_link;
+pub mod api_common;
 pub mod authorize;
 pub mod callback;
 pub mod client_credentials;
+pub mod directory;
 pub mod env;
 pub mod file_exists;
 pub mod hsts;
@@ -16,9 +19,12 @@ pub mod https_redirect;
 pub mod https_scheme;
 pub mod idp_initiated;
 pub mod oidc;
+pub mod org_domains;
+pub mod organizations;
 pub mod reachability;
 pub mod redirect_uris;
 pub mod secrets;
+pub mod sso_connection;
 pub mod tls;
 pub mod webhook;
 pub mod webhook_latency;
@@ -45,6 +51,8 @@ pub struct Settings {
     pub net: NetOptions,
     /// Probes that change the app's data may run.
     pub allow_writes: bool,
+    /// How many organizations the API checks look at when none is configured.
+    pub max_orgs: usize,
     /// The day waivers and certificate ages are measured against.
     pub today: time::Date,
 }
@@ -54,6 +62,7 @@ impl Default for Settings {
         Self {
             net: NetOptions::default(),
             allow_writes: false,
+            max_orgs: 2_000,
             today: time::OffsetDateTime::now_utc().date(),
         }
     }
@@ -70,7 +79,7 @@ pub struct Ctx {
     pub net: Arc<Net>,
     scan: OnceCell<Arc<Result<ScanResult, String>>>,
     forged_key: OnceCell<Result<Arc<crate::jwt::SigningKey>, String>>,
-    shared: std::sync::Mutex<HashMap<&'static str, SharedCell>>,
+    shared: std::sync::Mutex<HashMap<String, SharedCell>>,
 }
 
 type SharedCell = Arc<OnceCell<Arc<dyn Any + Send + Sync>>>;
@@ -99,6 +108,19 @@ impl Ctx {
     /// # Panics
     /// If two call sites use one key with different types (a programming error).
     pub async fn shared<T, F, Fut>(&self, key: &'static str, init: F) -> Arc<T>
+    where
+        T: Any + Send + Sync,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        self.shared_keyed(key.to_owned(), init).await
+    }
+
+    /// [`Ctx::shared`] with a key built at run time (one value per URL, say).
+    ///
+    /// # Panics
+    /// If two call sites use one key with different types (a programming error).
+    pub async fn shared_keyed<T, F, Fut>(&self, key: String, init: F) -> Arc<T>
     where
         T: Any + Send + Sync,
         F: FnOnce() -> Fut,
@@ -188,6 +210,11 @@ pub async fn run(spec: &ProbeSpec, ctx: &Ctx) -> Vec<Finding> {
         ProbeSpec::IdpInitiated(_) => idp_initiated::run(ctx).await,
         ProbeSpec::Reachability(_) => reachability::run(ctx).await,
         ProbeSpec::AdminPortalDns(_) => admin_portal_dns::run(ctx).await,
+        ProbeSpec::Organizations(_) => organizations::run(ctx).await,
+        ProbeSpec::SsoConnection(_) => sso_connection::run(ctx).await,
+        ProbeSpec::OrgDomains(s) => org_domains::run(s, ctx).await,
+        ProbeSpec::Directory(_) => directory::run(ctx).await,
+        ProbeSpec::AdminPortalLink(_) => admin_portal_link::run(ctx).await,
         ProbeSpec::WebhookSignature(s) => webhook::run(s, ctx).await,
         ProbeSpec::WebhookLatency(s) => webhook_latency::run(s, ctx).await,
         ProbeSpec::WebhookLifecycle(s) => webhook_lifecycle::run(s, ctx).await,
@@ -393,6 +420,14 @@ pub fn describe(spec: &ProbeSpec) -> String {
             reachability::DEFAULT_EXTRA
         ),
         ProbeSpec::AdminPortalDns(_) => "Walks the CNAME chain of admin_portal.custom_domain (with each --resolver) to admin_portal.cname_target (default: the environment host): NXDOMAIN, an A record instead of a CNAME, a chain ending elsewhere and a loop fail; resolvers that disagree warn.".into(),
+        ProbeSpec::Organizations(_) => "Provider API with the app's credentials: each scalekit.organizations id exists (GET /api/v1/organizations/{id}); with none configured, every organization is listed (all pages) and counted, and the checks that follow look at up to --max-orgs of them.".into(),
+        ProbeSpec::SsoConnection(_) => "Provider API: for each organization, GET /api/v1/connections?organization_id=…: at least one connection COMPLETED and enabled; a draft, in-progress or disabled one fails with its provider and type.".into(),
+        ProbeSpec::OrgDomains(s) => format!(
+            "Provider API: for each organization, its domains (all pages): at least one, none PENDING or FAILED{}.",
+            if s.routing { "; each verified domain must find an active connection through GET /api/v1/connections?domain= (what an SSO pre-check relies on)" } else { "" }
+        ),
+        ProbeSpec::Directory(_) => "Provider API: for each organization, an enabled directory whose first page of users and groups can be listed; provider, last sync and totals are reported; never synced warns.".into(),
+        ProbeSpec::AdminPortalLink(_) => "Only with --allow-writes (it creates a link): PUT /api/v1/organizations/{id}/portal_links for the first organization must return a link; the link is never shown.".into(),
         ProbeSpec::WebhookSignature(s) => webhook::describe(s.case).into(),
         ProbeSpec::WebhookLatency(s) => format!(
             "{} signed deliveries of a harmless event ({}) to app.webhook_url, {} at a time: p50/p95/max latency; warns when p95 > {} ms, fails when p95 > {} ms (the provider's delivery timeout) or any answer is not 2xx.",

@@ -66,6 +66,14 @@ pub struct SandboxOptions {
     pub webhook_delay: Duration,
     /// Put the admin-portal custom domain in the target.
     pub custom_domain: bool,
+    /// Healthy organizations added to the provider after the default ones.
+    pub api_extra_orgs: usize,
+    /// Delay of every API answer.
+    pub api_latency: Duration,
+    /// The first N API requests get 429 with `Retry-After: 1`.
+    pub api_rate_limit_first: usize,
+    /// Every API request gets 500.
+    pub api_fail_500: bool,
 }
 
 /// A running sandbox. Dropping it stops its servers.
@@ -88,6 +96,8 @@ pub struct Sandbox {
     /// Options it was started with.
     pub options: SandboxOptions,
     app: Arc<app::App>,
+    /// The provider's API counters (requests, peak in flight).
+    pub api: Arc<provider::ApiControl>,
     /// The sandbox's DNS server (UDP, loopback).
     pub dns_addr: std::net::SocketAddr,
     _dns: dns::DnsServer,
@@ -191,9 +201,20 @@ impl Sandbox {
             } else {
                 vec![callback.clone()]
             },
-            orgs: provider::default_orgs(),
+            orgs: {
+                let mut o = provider::default_orgs();
+                o.extend(provider::extra_orgs(options.api_extra_orgs));
+                o
+            },
             key,
+            api: Arc::new(provider::ApiControl {
+                latency: options.api_latency,
+                rate_limit_next: options.api_rate_limit_first.into(),
+                fail_500: options.api_fail_500,
+                ..provider::ApiControl::default()
+            }),
         });
+        let api = p.api.clone();
         let a = Arc::new(app::App {
             provider_base: provider_url.clone(),
             client_id: client_id.clone(),
@@ -216,6 +237,7 @@ impl Sandbox {
             log,
             options,
             app: a,
+            api,
             dns_addr: dns_srv.addr,
             _dns: dns_srv,
             _provider: provider_srv,
