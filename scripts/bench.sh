@@ -11,6 +11,8 @@
 #                               added time per delivery to an instant receiver (target < 1 ms)
 #   scripts/bench.sh network    `launchcheck network` on 200 hosts (150 healthy, 40 silent, 10
 #                               NXDOMAIN), --timeout 2: wall time vs one timeout (<= 1.5x), peak RSS
+#   scripts/bench.sh api        provider API checks on 2,000 organizations answering in 50 ms:
+#                               wall time (< 10 s), requests/s, peak in flight vs the per-host limit
 #
 # Everything runs on this machine; nothing is sent anywhere. The generated tree lives in
 # bench-out/ (ignored by git) and is reused between runs.
@@ -117,12 +119,17 @@ bench_network() {
   target/release/examples/bench_network
 }
 
+bench_api() {
+  cargo run --release --quiet --example bench_api
+}
+
 case "$what" in
   list) bench_list ;;
   secrets) bench_secrets ;;
   sso) bench_sso ;;
   webhook) bench_webhook ;;
   network) bench_network ;;
-  all) bench_list; bench_secrets; bench_sso; bench_webhook; bench_network ;;
-  *) echo "usage: $0 [all|list|secrets|sso|webhook|network]" >&2; exit 2 ;;
+  api) bench_api ;;
+  all) bench_list; bench_secrets; bench_sso; bench_webhook; bench_network; bench_api ;;
+  *) echo "usage: $0 [all|list|secrets|sso|webhook|network|api]" >&2; exit 2 ;;
 esac

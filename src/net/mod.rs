@@ -84,7 +84,7 @@ impl Default for NetOptions {
         Self {
             timeout: Duration::from_secs(10),
             concurrency: 64,
-            per_host: 32,
+            per_host: 64,
             extra_roots_pem: Vec::new(),
             system_roots: true,
             hosts: HashMap::new(),

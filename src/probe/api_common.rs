@@ -23,11 +23,82 @@ pub fn api_finding(what: &str, e: &ApiError) -> Finding {
 }
 
 /// Runs `check` for every organization of the run's set and folds the results.
+///
+/// With no organization configured, checks start on each page of the listing as soon as it
+/// arrives instead of after the last one (the pages are shared with every other probe).
 pub async fn per_org<F, Fut>(ctx: &Ctx, subject: &str, check: F) -> Vec<Finding>
 where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Finding>,
 {
+    use futures_util::StreamExt;
+    if ctx.target.organizations.is_empty() {
+        // The listing feeds a channel; the checks run off it while later pages load.
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let max = ctx.settings.max_orgs;
+        let producer = async move {
+            let mut token = String::new();
+            let mut seen = 0usize;
+            loop {
+                let mut q = "/api/v1/organizations?page_size=100".to_owned();
+                if !token.is_empty() {
+                    q.push_str(&format!("&page_token={token}"));
+                }
+                let page = api::get(ctx, &q).await?;
+                for o in page["organizations"].as_array().into_iter().flatten() {
+                    if seen >= max {
+                        break;
+                    }
+                    if let Some(id) = o["id"].as_str() {
+                        seen += 1;
+                        let _ = tx.send(id.to_owned());
+                    }
+                }
+                match page["next_page_token"].as_str() {
+                    Some(t) if !t.is_empty() && t != token && seen < max => token = t.to_owned(),
+                    _ => return Ok::<(), api::ApiError>(()),
+                }
+            }
+        };
+        let consumer =
+            futures_util::stream::unfold(
+                rx,
+                |mut rx| async move { rx.recv().await.map(|id| (id, rx)) },
+            )
+            .map(|id| {
+                let fut = check(id.clone());
+                async move { (id, fut.await) }
+            })
+            .buffer_unordered(usize::MAX)
+            .collect::<Vec<(String, Finding)>>();
+        let (listed, results) = tokio::join!(producer, consumer);
+        if let Err(e) = listed {
+            return vec![api_finding("listing organizations", &e)];
+        }
+        // The same set the organizations check reports (and the names for messages).
+        let set = api::orgs(ctx).await;
+        let Ok(set) = set.as_ref() else {
+            return vec![Finding::error(
+                "the organization list changed during the run",
+            )];
+        };
+        let order: std::collections::HashMap<&str, usize> = set
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let mut results = results;
+        results.sort_by_key(|(id, _)| order.get(id.as_str()).copied().unwrap_or(usize::MAX));
+        if results.is_empty() {
+            return vec![Finding::fail(
+                "the environment has no organizations",
+                "one organization per enterprise customer",
+                "0 organizations",
+            )];
+        }
+        return fold(set, subject, results);
+    }
     let set = api::orgs(ctx).await;
     let set: &OrgSet = match set.as_ref() {
         Ok(s) => s,
