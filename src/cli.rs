@@ -138,21 +138,9 @@ pub struct NetworkArgs {
     /// Write the report to FILE, or FORMAT=FILE (repeatable).
     #[arg(short, long, value_name = "[FORMAT=]FILE")]
     pub output: Vec<String>,
-    /// Seconds per network operation.
-    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
-    pub timeout: u64,
-    /// Network operations in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub concurrency: u64,
-    /// DNS server(s) to ask instead of the system's (repeatable).
-    #[arg(long, value_name = "IP[:PORT]")]
-    pub resolver: Vec<String>,
-    /// Extra trusted root certificate(s), PEM.
-    #[arg(long, value_name = "FILE")]
-    pub ca_cert: Vec<PathBuf>,
-    /// Resolve HOST to ADDR, like curl's --resolve (repeatable).
-    #[arg(long, value_name = "HOST:ADDR")]
-    pub resolve: Vec<String>,
+    /// Network settings.
+    #[command(flatten)]
+    pub net: NetArgs,
     /// No colour.
     #[arg(long)]
     pub no_color: bool,
@@ -184,15 +172,9 @@ pub struct SendArgs {
     /// Send no signature headers (a correct endpoint answers 4xx).
     #[arg(long, group = "mode")]
     pub unsigned: bool,
-    /// Seconds to wait for the answer.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
-    pub timeout: u64,
-    /// Extra trusted root certificate(s), PEM.
-    #[arg(long, value_name = "FILE")]
-    pub ca_cert: Vec<PathBuf>,
-    /// Resolve HOST to ADDR, like curl's --resolve (repeatable).
-    #[arg(long, value_name = "HOST:ADDR")]
-    pub resolve: Vec<String>,
+    /// Network settings.
+    #[command(flatten)]
+    pub net: NetArgs,
     /// Load variables from this dotenv file (default: ./.env if present).
     #[arg(long)]
     pub env_file: Option<PathBuf>,
@@ -262,27 +244,12 @@ pub struct CheckArgs {
     /// Run no network probe.
     #[arg(long)]
     pub offline: bool,
-    /// Seconds per network operation.
-    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
-    pub timeout: u64,
     /// Seconds for the whole run.
     #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub deadline: u64,
-    /// Network operations in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub concurrency: u64,
-    /// Network operations in flight at once to one host.
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub per_host: u64,
-    /// DNS server(s) to ask instead of the system's (repeatable).
-    #[arg(long, value_name = "IP[:PORT]")]
-    pub resolver: Vec<String>,
-    /// Extra trusted root certificate(s), PEM.
-    #[arg(long, value_name = "FILE")]
-    pub ca_cert: Vec<PathBuf>,
-    /// Resolve HOST to ADDR for every lookup, like curl's --resolve (repeatable).
-    #[arg(long, value_name = "HOST:ADDR")]
-    pub resolve: Vec<String>,
+    /// Network settings.
+    #[command(flatten)]
+    pub net: NetArgs,
     /// Permit probes that change data: directory lifecycle events to the app, a portal link
     /// at the provider.
     #[arg(long)]
@@ -294,6 +261,47 @@ pub struct CheckArgs {
     /// No colour (NO_COLOR and a non-terminal stdout also turn it off).
     #[arg(long)]
     pub no_color: bool,
+}
+
+/// Network options shared by every command that talks to the network.
+#[derive(Debug, Clone, Args)]
+pub struct NetArgs {
+    /// Seconds per network operation.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+    /// Network operations in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub concurrency: u64,
+    /// Network operations in flight at once to one host.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub per_host: u64,
+    /// DNS server(s) to ask instead of the system's, for every lookup (repeatable).
+    #[arg(long, value_name = "IP[:PORT]")]
+    pub resolver: Vec<String>,
+    /// Extra trusted root certificate(s), PEM.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
+    /// Resolve HOST to ADDR for every lookup, like curl's --resolve (repeatable).
+    #[arg(long, value_name = "HOST:ADDR")]
+    pub resolve: Vec<String>,
+}
+
+impl NetArgs {
+    /// The network layer's settings.
+    ///
+    /// # Errors
+    /// An unreadable `--ca-cert`, a malformed `--resolve` or `--resolver`.
+    pub fn options(&self) -> Result<NetOptions, String> {
+        Ok(NetOptions {
+            timeout: Duration::from_secs(self.timeout),
+            concurrency: usize::try_from(self.concurrency).unwrap_or(64),
+            per_host: usize::try_from(self.per_host).unwrap_or(64),
+            extra_roots_pem: read_ca_certs(&self.ca_cert)?,
+            hosts: resolve_map(&self.resolve)?,
+            resolvers: parse_resolvers(&self.resolver)?,
+            ..NetOptions::default()
+        })
+    }
 }
 
 /// Options of `list`.
@@ -523,7 +531,7 @@ fn check(which: &[Embedded], a: &CheckArgs) -> i32 {
     if let Err(e) = run::globs(&a.only).and(run::globs(&a.skip)) {
         return usage_error(&out, &e);
     }
-    let net = match net_options(a) {
+    let net = match a.net.options() {
         Ok(n) => n,
         Err(e) => return usage_error(&out, &e),
     };
@@ -612,22 +620,6 @@ fn read_ca_certs(files: &[PathBuf]) -> Result<Vec<Vec<u8>>, String> {
         extra.push(pem);
     }
     Ok(extra)
-}
-
-/// Network settings from the flags.
-fn net_options(a: &CheckArgs) -> Result<NetOptions, String> {
-    let extra = read_ca_certs(&a.ca_cert)?;
-    let hosts = resolve_map(&a.resolve)?;
-    let resolvers = parse_resolvers(&a.resolver)?;
-    Ok(NetOptions {
-        timeout: Duration::from_secs(a.timeout),
-        concurrency: usize::try_from(a.concurrency).unwrap_or(64),
-        per_host: usize::try_from(a.per_host).unwrap_or(64),
-        extra_roots_pem: extra,
-        hosts,
-        resolvers,
-        ..NetOptions::default()
-    })
 }
 
 /// Parses `--resolver IP[:PORT]` (port 53 by default; `[v6]:port` for IPv6 with a port).
@@ -976,9 +968,9 @@ fn webhook_send(a: &SendArgs) -> i32 {
         Ok(e) => e,
         Err(e) => return usage_error(&out, &e),
     };
-    let (extra, hosts) = match (read_ca_certs(&a.ca_cert), resolve_map(&a.resolve)) {
-        (Ok(c), Ok(h)) => (c, h),
-        (Err(e), _) | (_, Err(e)) => return usage_error(&out, &e),
+    let net_opts = match a.net.options() {
+        Ok(n) => n,
+        Err(e) => return usage_error(&out, &e),
     };
     if !a.url.starts_with("https://") && !a.url.starts_with("http://") {
         return usage_error(&out, &format!("--url {}: not an http(s) URL", a.url));
@@ -1007,12 +999,7 @@ fn webhook_send(a: &SendArgs) -> i32 {
         Ok(d) => d,
         Err(e) => return usage_error(&out, &e),
     };
-    let net = match crate::net::Net::new(NetOptions {
-        timeout: Duration::from_secs(a.timeout),
-        extra_roots_pem: extra,
-        hosts,
-        ..NetOptions::default()
-    }) {
+    let net = match crate::net::Net::new(net_opts) {
         Ok(n) => n,
         Err(e) => return usage_error(&out, &e),
     };
@@ -1127,28 +1114,17 @@ fn network(a: &NetworkArgs) -> i32 {
         config_path: None,
         ..Target::default()
     };
-    let (extra, hosts, resolvers) = match (
-        read_ca_certs(&a.ca_cert),
-        resolve_map(&a.resolve),
-        parse_resolvers(&a.resolver),
-    ) {
-        (Ok(c), Ok(h), Ok(r)) => (c, h, r),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return usage_error(&out, e.as_str()),
+    let net = match a.net.options() {
+        Ok(n) => n,
+        Err(e) => return usage_error(&out, &e),
     };
     let opts = RunOptions {
         settings: Settings {
-            net: NetOptions {
-                timeout: Duration::from_secs(a.timeout),
-                concurrency: usize::try_from(a.concurrency).unwrap_or(64),
-                extra_roots_pem: extra,
-                hosts,
-                resolvers,
-                ..NetOptions::default()
-            },
+            net,
             ..Settings::default()
         },
         // Every host is bounded by its timeout per phase; the run gets room for all phases.
-        deadline: Duration::from_secs(a.timeout.saturating_mul(6).max(30)),
+        deadline: Duration::from_secs(a.net.timeout.saturating_mul(6).max(30)),
         ..RunOptions::default()
     };
     let rt = match tokio::runtime::Builder::new_multi_thread()

@@ -31,6 +31,24 @@ pub struct Delivery {
 /// A delivery and the answer it got.
 pub type Sent = (Delivery, Arc<Result<HttpResponse, NetError>>);
 
+/// The webhook URL and signing secret, or the finding that says which is missing.
+///
+/// # Errors
+/// A skip finding naming what to configure.
+pub fn endpoint_and_secret(ctx: &Ctx) -> Result<(String, Secret), Box<Finding>> {
+    let Some(url) = ctx.target.webhook_url.clone() else {
+        return Err(Box::new(Finding::skip(
+            "no webhook endpoint configured: set app.webhook_url",
+        )));
+    };
+    let Some(secret) = ctx.target.webhook_secret.clone() else {
+        return Err(Box::new(Finding::skip(
+            "SCALEKIT_WEBHOOK_SECRET is not set: launchcheck cannot sign deliveries",
+        )));
+    };
+    Ok((url, secret))
+}
+
 /// Now, Unix seconds.
 #[must_use]
 pub fn now() -> i64 {

@@ -27,15 +27,9 @@ pub fn quantile(sorted: &[u64], q: f64) -> u64 {
 
 /// Runs the check.
 pub async fn run(spec: &LatencySpec, ctx: &Ctx) -> Vec<Finding> {
-    let Some(url) = ctx.target.webhook_url.clone() else {
-        return vec![Finding::skip(
-            "no webhook endpoint configured: set app.webhook_url",
-        )];
-    };
-    let Some(secret) = ctx.target.webhook_secret.clone() else {
-        return vec![Finding::skip(
-            "SCALEKIT_WEBHOOK_SECRET is not set: launchcheck cannot sign deliveries",
-        )];
+    let (url, secret) = match super::webhook::endpoint_and_secret(ctx) {
+        Ok(v) => v,
+        Err(f) => return vec![*f],
     };
     let n = spec.deliveries.clamp(1, 200);
     let results: Vec<Result<(u16, u64), String>> = futures_util::stream::iter(0..n)

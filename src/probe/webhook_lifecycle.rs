@@ -120,15 +120,9 @@ async fn session(ctx: &Ctx, url: &str, secret: &crate::secret::Secret) -> Vec<St
 
 /// Runs the check (the runner only calls it with `--allow-writes`).
 pub async fn run(spec: &LifecycleSpec, ctx: &Ctx) -> Vec<Finding> {
-    let Some(url) = ctx.target.webhook_url.clone() else {
-        return vec![Finding::skip(
-            "no webhook endpoint configured: set app.webhook_url",
-        )];
-    };
-    let Some(secret) = ctx.target.webhook_secret.clone() else {
-        return vec![Finding::skip(
-            "SCALEKIT_WEBHOOK_SECRET is not set: launchcheck cannot sign deliveries",
-        )];
+    let (url, secret) = match super::webhook::endpoint_and_secret(ctx) {
+        Ok(v) => v,
+        Err(f) => return vec![*f],
     };
     let steps = ctx
         .shared("webhook.lifecycle", || session(ctx, &url, &secret))
