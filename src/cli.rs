@@ -770,9 +770,9 @@ pub fn render(report: &Report, format: Format, style: table::Style) -> Result<St
 }
 
 fn mode(i: &checklist::Item) -> String {
-    match (&i.probe, i.planned) {
+    match (&i.probe, i.planned.as_deref()) {
         (Some(p), _) => format!("automated ({})", p.kind()),
-        (None, Some(p)) => format!("manual (planned: {})", p.name()),
+        (None, Some(p)) => format!("manual (planned: {p})"),
         (None, None) => "manual".to_owned(),
     }
 }
@@ -802,7 +802,7 @@ fn list(a: &ListArgs) -> i32 {
                         "automated": i.automated(),
                         "covers": i.covers,
                         "probe": i.probe.as_ref().map(checklist::ProbeSpec::kind),
-                        "planned": i.planned.map(checklist::PlannedProbe::name),
+                        "planned": i.planned,
                     })
                 })
             })

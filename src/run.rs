@@ -266,8 +266,8 @@ fn manual_result(checklist: &str, item: &Item, attestation: Option<&String>) -> 
         .as_ref()
         .map_or("see `launchcheck explain`", |m| m.how.as_str());
     let mut msg = format!("confirm by hand: {}", how.trim_end());
-    if let Some(p) = item.planned {
-        msg.push_str(&format!(" (to be automated by the `{}` probe)", p.name()));
+    if let Some(p) = &item.planned {
+        msg.push_str(&format!(" (to be automated by the `{p}` probe)"));
     }
     let mut r = base(checklist, item, Status::Manual, msg);
     if let Some(m) = &item.manual {

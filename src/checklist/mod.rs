@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 use std::collections::{BTreeMap, HashSet};
 
-pub use spec::{PlannedProbe, ProbeSpec};
+pub use spec::ProbeSpec;
 
 /// The embedded SSO checklist.
 pub const SSO_YAML: &str = include_str!("../../checklists/sso.yaml");
@@ -91,9 +91,10 @@ pub struct Item {
     /// The probe that decides it, when automated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probe: Option<ProbeSpec>,
-    /// A probe kind that will automate it once built; until then it is manual.
+    /// The name of a probe kind that will automate it once built (custom checklists); until
+    /// then the item is manual.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub planned: Option<PlannedProbe>,
+    pub planned: Option<String>,
     /// How a person confirms it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual: Option<Manual>,
@@ -256,6 +257,14 @@ pub fn load_str(source: &str, text: &str) -> Result<Checklist, YamlError> {
                 ))
                 .hint("add a `probe:` that decides it, or `manual:` guidance for a person"));
             }
+            (None, Some(_)) if item.planned.as_deref().is_some_and(|p| spec::is_kind(p)) => {
+                return Err(at(format!(
+                    "item `{}` plans the `{}` probe, which exists",
+                    item.id,
+                    item.planned.clone().unwrap_or_default()
+                ))
+                .hint("replace `planned:` with `probe:` and its parameters"));
+            }
             (Some(_), _) if item.planned.is_some() => {
                 return Err(
                     at(format!("item `{}` has both `probe` and `planned`", item.id))
@@ -342,6 +351,38 @@ mod tests {
         let e = load_str("c.yaml", &text).unwrap_err();
         assert!(e.message.contains("unknown variant `tlss`"), "{e}");
         assert_eq!((e.line, e.column), (12, 13), "{e}");
+    }
+
+    #[test]
+    fn planned_names_a_future_kind_not_an_existing_one() {
+        let base =
+            format!("name: x\ntitle: X\nitems:\n{ITEM}    manual: {{how: h, evidence: e}}\n");
+        let ok = load_str("c.yaml", &format!("{base}    planned: saml_metadata\n")).unwrap();
+        assert_eq!(ok.items[0].planned.as_deref(), Some("saml_metadata"));
+        assert!(!ok.items[0].automated());
+        let e = load_str("c.yaml", &format!("{base}    planned: tls\n")).unwrap_err();
+        assert!(
+            e.message.contains("plans the `tls` probe, which exists"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn every_kind_in_the_embedded_checklists_is_listed() {
+        let mut kinds = HashSet::new();
+        for w in [Embedded::Sso, Embedded::Scim, Embedded::Network] {
+            for i in embedded(w).unwrap().items {
+                if let Some(p) = &i.probe {
+                    assert!(spec::is_kind(p.kind()), "{} missing from KINDS", p.kind());
+                    kinds.insert(p.kind());
+                }
+            }
+        }
+        assert_eq!(
+            kinds.len(),
+            spec::KINDS.len(),
+            "a kind no embedded item uses: {kinds:?}"
+        );
     }
 
     #[test]

@@ -413,18 +413,35 @@ pub enum LifecycleEvent {
     DuplicateUser,
 }
 
-/// Probe kinds that are designed but not built yet. An item naming one stays manual.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PlannedProbe {}
+/// Every probe kind launchcheck has, by name.
+pub const KINDS: [&str; 23] = [
+    "env",
+    "secrets",
+    "redirect_uris",
+    "https_scheme",
+    "file_exists",
+    "tls",
+    "https_redirect",
+    "hsts",
+    "oidc_discovery",
+    "client_credentials",
+    "authorize_routing",
+    "callback_state",
+    "idp_initiated",
+    "reachability",
+    "admin_portal_dns",
+    "organizations",
+    "sso_connection",
+    "org_domains",
+    "directory",
+    "admin_portal_link",
+    "webhook_signature",
+    "webhook_latency",
+    "webhook_lifecycle",
+];
 
-impl PlannedProbe {
-    /// The kind's name, as written in checklists.
-    #[must_use]
-    pub fn name(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    }
+/// Whether `name` is a probe kind launchcheck has.
+#[must_use]
+pub fn is_kind(name: &str) -> bool {
+    KINDS.contains(&name)
 }
