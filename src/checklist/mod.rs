@@ -257,7 +257,7 @@ pub fn load_str(source: &str, text: &str) -> Result<Checklist, YamlError> {
                 ))
                 .hint("add a `probe:` that decides it, or `manual:` guidance for a person"));
             }
-            (None, Some(_)) if item.planned.as_deref().is_some_and(|p| spec::is_kind(p)) => {
+            (None, Some(_)) if item.planned.as_deref().is_some_and(spec::is_kind) => {
                 return Err(at(format!(
                     "item `{}` plans the `{}` probe, which exists",
                     item.id,
