@@ -49,3 +49,31 @@ fn demo_json_is_pure_and_healthy_demo_is_ready() {
         .code(0)
         .stdout(predicate::str::contains("READY (exit 0)"));
 }
+
+#[test]
+fn every_failure_in_the_demo_carries_expected_found_and_a_reproduce_command() {
+    let w = Work::new();
+    let out = w.cmd().args(["demo", "-f", "json"]).assert().code(1);
+    let r = json(&out.get_output().stdout);
+    let mut fails = 0;
+    for c in r["checks"].as_array().unwrap() {
+        if c["status"] == "fail" {
+            fails += 1;
+            for k in ["expected", "found", "reproduce", "remediation", "docs"] {
+                assert!(
+                    c[k].as_str().is_some_and(|s| !s.is_empty()),
+                    "{} has no {k}",
+                    c["id"]
+                );
+            }
+        }
+        if c["status"] != "pass" {
+            assert!(
+                c["message"].as_str().is_some_and(|s| !s.is_empty()),
+                "{} has no message",
+                c["id"]
+            );
+        }
+    }
+    assert!(fails >= 8, "{fails}");
+}

@@ -16,6 +16,18 @@ use reqwest::Url;
 #[must_use]
 pub fn run(spec: &EnvSpec, ctx: &Ctx) -> Vec<Finding> {
     let t = &ctx.target;
+    let see = match spec.check {
+        EnvCheck::EnvironmentUrl | EnvCheck::CustomDomainInUse => {
+            format!("printenv {}", vars::ENVIRONMENT_URL)
+        }
+        EnvCheck::ClientId => format!("printenv {}", vars::CLIENT_ID),
+        // Secrets: their length or their prefix only, never the value.
+        EnvCheck::ClientSecret => format!(
+            "printenv {} | awk '{{print length($0) \" chars\"}}'",
+            vars::CLIENT_SECRET
+        ),
+        EnvCheck::WebhookSecret => format!("printenv {} | cut -c1-6", vars::WEBHOOK_SECRET),
+    };
     let f = match spec.check {
         EnvCheck::EnvironmentUrl => environment_url(t.environment_url.as_deref(), &t.env),
         EnvCheck::ClientId => client_id(t.client_id.as_deref(), &t.env),
@@ -24,6 +36,15 @@ pub fn run(spec: &EnvSpec, ctx: &Ctx) -> Vec<Finding> {
         EnvCheck::CustomDomainInUse => {
             custom_domain_in_use(t.custom_domain.as_deref(), t.environment_url.as_deref())
         }
+    };
+    let f = if f.reproduce.is_none()
+        && matches!(
+            f.status,
+            crate::report::Status::Fail | crate::report::Status::Warn
+        ) {
+        f.reproduce(see)
+    } else {
+        f
     };
     vec![f]
 }

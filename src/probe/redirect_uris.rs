@@ -130,6 +130,11 @@ pub fn run(_spec: &RedirectUrisSpec, ctx: &Ctx) -> Vec<Finding> {
             continue;
         }
     }
+    for f in &mut findings {
+        if f.reproduce.is_none() {
+            f.reproduce = Some("grep -n -A5 redirect_uris launchcheck.yaml".into());
+        }
+    }
     if findings.is_empty() {
         let mut f = Finding::pass(format!(
             "{} redirect URI(s): exact, https, public, on the app's domain",
