@@ -37,27 +37,43 @@ where
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<String>();
         let max = ctx.settings.max_orgs;
         let producer = async move {
-            let mut token = String::new();
-            let mut seen = 0usize;
-            loop {
+            let page_query = |token: &str| {
                 let mut q = "/api/v1/organizations?page_size=100".to_owned();
                 if !token.is_empty() {
                     q.push_str(&format!("&page_token={token}"));
                 }
-                let page = api::get(ctx, &q).await?;
-                for o in page["organizations"].as_array().into_iter().flatten() {
-                    if seen >= max {
-                        break;
+                q
+            };
+            let mut token = String::new();
+            let mut page = api::get(ctx, &page_query(&token)).await?;
+            let mut seen = 0usize;
+            loop {
+                let ids: Vec<String> = page["organizations"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|o| o["id"].as_str().map(str::to_owned))
+                    .take(max.saturating_sub(seen))
+                    .collect();
+                seen += ids.len();
+                let next = page["next_page_token"]
+                    .as_str()
+                    .filter(|t| !t.is_empty() && *t != token && seen < max)
+                    .map(str::to_owned);
+                let send = async {
+                    for id in ids {
+                        let _ = tx.send(id);
                     }
-                    if let Some(id) = o["id"].as_str() {
-                        seen += 1;
-                        let _ = tx.send(id.to_owned());
-                    }
-                }
-                match page["next_page_token"].as_str() {
-                    Some(t) if !t.is_empty() && t != token && seen < max => token = t.to_owned(),
-                    _ => return Ok::<(), api::ApiError>(()),
-                }
+                };
+                let Some(next) = next else {
+                    send.await;
+                    return Ok::<(), api::ApiError>(());
+                };
+                // Ask for the next page before this page's checks queue up behind the limits.
+                let next_query = page_query(&next);
+                let (fetched, ()) = futures_util::join!(api::get(ctx, &next_query), send);
+                page = fetched?;
+                token = next;
             }
         };
         let consumer =
