@@ -85,6 +85,10 @@ pub struct AppSection {
     /// Other endpoints that must be HTTPS.
     #[serde(default)]
     pub endpoints: Vec<String>,
+    /// (extension) A GET URL template showing a provisioned user, `{email}` replaced, used to
+    /// check the effect of lifecycle events (`--allow-writes`): 200 after user_created; 404, or
+    /// a body saying the user is inactive, after user_deleted.
+    pub verify_url: Option<String>,
 }
 
 /// `admin_portal:` section.
@@ -263,6 +267,8 @@ pub struct Target {
     pub webhook_url: Option<String>,
     /// Other endpoints.
     pub endpoints: Vec<String>,
+    /// Template to look a provisioned user up (`{email}`).
+    pub verify_url: Option<String>,
     /// Admin-portal custom domain.
     pub custom_domain: Option<String>,
     /// Expected CNAME target.
@@ -374,6 +380,7 @@ pub fn build(
         initiate_login_url: x(file.app.initiate_login_url),
         webhook_url: x(file.app.webhook_url),
         endpoints: xs(file.app.endpoints),
+        verify_url: x(file.app.verify_url),
         custom_domain: x(file.admin_portal.custom_domain),
         cname_target: x(file.admin_portal.cname_target),
         repo_path,

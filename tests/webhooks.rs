@@ -250,3 +250,46 @@ fn webhook_send_delivers_and_judges_the_answer() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown event type"));
     drop(sb);
 }
+
+#[tokio::test]
+async fn verify_url_checks_the_effect_of_lifecycle_events() {
+    let sb = sandbox(AppFaults::default(), Duration::ZERO).await;
+    let r = run(&sb, &LIFECYCLE, true).await;
+    let created = get(&r, "scim.lifecycle.user-created");
+    assert_eq!(created.status, Status::Pass, "{}", created.message);
+    assert!(
+        created.message.contains("app.verify_url shows the user"),
+        "{}",
+        created.message
+    );
+    let deleted = get(&r, "scim.lifecycle.user-deleted");
+    assert_eq!(deleted.status, Status::Pass, "{}", deleted.message);
+    assert!(
+        deleted.message.contains("deactivated"),
+        "{}",
+        deleted.message
+    );
+
+    // A receiver that acknowledges user_deleted and does nothing: caught only through verify_url.
+    let f = AppFaults {
+        webhook_ignores_deletes: true,
+        ..AppFaults::default()
+    };
+    let sb = sandbox(f, Duration::ZERO).await;
+    let r = run(&sb, &LIFECYCLE, true).await;
+    let deleted = get(&r, "scim.lifecycle.user-deleted");
+    assert_eq!(deleted.status, Status::Fail, "{}", deleted.message);
+    assert!(
+        deleted.message.contains("still shows the user as active"),
+        "{}",
+        deleted.message
+    );
+    assert!(
+        deleted
+            .found
+            .as_deref()
+            .unwrap_or_default()
+            .contains("\"active\":true")
+    );
+    assert_eq!(get(&r, "scim.lifecycle.user-created").status, Status::Pass);
+}

@@ -24,6 +24,32 @@ pub struct Step {
     pub elapsed_ms: u64,
     /// Webhook id used.
     pub webhook_id: String,
+    /// What `app.verify_url` showed right after this step (status, body), when configured.
+    pub verified: Option<Result<(u16, String), String>>,
+}
+
+/// Looks the synthetic user up through `app.verify_url` (never cached: the answer changes).
+async fn verify(ctx: &Ctx, email: &str) -> Option<Result<(u16, String), String>> {
+    let template = ctx.target.verify_url.as_deref()?;
+    let encoded: String = reqwest::Url::parse("http://x/")
+        .ok()
+        .map(|mut u| {
+            u.query_pairs_mut().append_pair("e", email);
+            u.query()
+                .unwrap_or_default()
+                .trim_start_matches("e=")
+                .to_owned()
+        })
+        .unwrap_or_else(|| email.to_owned());
+    let url = template.replace("{email}", &encoded);
+    let r = ctx
+        .net
+        .fetch(&crate::net::Req::get(url).cached(false))
+        .await;
+    Some(match r.as_ref() {
+        Ok(resp) => Ok((resp.status, resp.snippet(200))),
+        Err(e) => Err(e.to_string()),
+    })
 }
 
 /// A person-readable name of a step.
@@ -98,6 +124,7 @@ async fn session(ctx: &Ctx, url: &str, secret: &crate::secret::Secret) -> Vec<St
                     outcome: Err(e),
                     elapsed_ms: 0,
                     webhook_id,
+                    verified: None,
                 });
                 continue;
             }
@@ -107,12 +134,21 @@ async fn session(ctx: &Ctx, url: &str, secret: &crate::secret::Secret) -> Vec<St
             Ok(resp) => (Ok(resp.status), resp.elapsed_ms),
             Err(e) => (Err(e.to_string()), 0),
         };
+        let verified = if matches!(
+            event,
+            LifecycleEvent::UserCreated | LifecycleEvent::UserDeleted
+        ) {
+            verify(ctx, &email).await
+        } else {
+            None
+        };
         steps.push(Step {
             event,
             event_type,
             outcome,
             elapsed_ms,
             webhook_id,
+            verified,
         });
     }
     steps
@@ -162,6 +198,10 @@ pub async fn run(spec: &LifecycleSpec, ctx: &Ctx) -> Vec<Finding> {
                     code.to_string(),
                 ),
             };
+            let f = match (&s.verified, f.status) {
+                (Some(v), crate::report::Status::Pass) => judge_effect(s.event, v, f),
+                _ => f,
+            };
             f.with("event_type", s.event_type.clone())
                 .with("webhook_id", s.webhook_id.clone())
                 .with("organization_id", SYNTHETIC_ORG)
@@ -171,4 +211,57 @@ pub async fn run(spec: &LifecycleSpec, ctx: &Ctx) -> Vec<Finding> {
                 ))
         })
         .collect()
+}
+
+/// Judges what `app.verify_url` showed after a step that passed delivery.
+fn judge_effect(
+    event: LifecycleEvent,
+    seen: &Result<(u16, String), String>,
+    delivered: Finding,
+) -> Finding {
+    let (status, body) = match seen {
+        Err(e) => {
+            return Finding::error(format!(
+                "{} (app.verify_url could not be read: {e})",
+                delivered.message
+            ));
+        }
+        Ok(v) => v,
+    };
+    let lower = body.to_ascii_lowercase();
+    let inactive = lower.contains("\"active\":false")
+        || lower.contains("\"active\": false")
+        || lower.contains("inactive")
+        || lower.contains("deactivated");
+    match event {
+        LifecycleEvent::UserCreated if *status == 200 && !inactive => Finding::pass(format!(
+            "{}; app.verify_url shows the user",
+            delivered.message
+        )),
+        LifecycleEvent::UserCreated => Finding::fail(
+            "user_created was acknowledged but app.verify_url does not show the user",
+            "200 from app.verify_url for the new user",
+            format!("{status} {body}"),
+        ),
+        LifecycleEvent::UserDeleted
+            if *status == 404 || *status == 410 || (*status == 200 && inactive) =>
+        {
+            Finding::pass(format!(
+                "{}; app.verify_url shows the user {}",
+                delivered.message,
+                if *status == 200 {
+                    "deactivated"
+                } else {
+                    "gone"
+                }
+            ))
+        }
+        LifecycleEvent::UserDeleted => Finding::fail(
+            "user_deleted was acknowledged but app.verify_url still shows the user as active",
+            "404, or the user marked inactive",
+            format!("{status} {body}"),
+        ),
+        _ => delivered,
+    }
+    .with("verify_status", *status)
 }

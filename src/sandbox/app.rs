@@ -30,6 +30,8 @@ pub struct AppFaults {
     pub webhook_ignore_timestamp: bool,
     /// The webhook receiver crashes (500) on invalid JSON or missing fields.
     pub webhook_crash_on_malformed: bool,
+    /// user_deleted is acknowledged but changes nothing.
+    pub webhook_ignores_deletes: bool,
 }
 
 /// What the webhook receiver saw (for tests).
@@ -41,6 +43,8 @@ pub struct WebhookLog {
     pub secret_leaks: usize,
     /// Directory user ids created and not deleted.
     pub users: std::collections::BTreeSet<String>,
+    /// Users by email: active or deactivated (the app deactivates on user_deleted).
+    pub by_email: std::collections::BTreeMap<String, bool>,
 }
 
 /// App state.
@@ -197,10 +201,20 @@ impl App {
         let kind = event["type"].as_str().unwrap_or_default();
         let data = &event["data"];
         if kind.starts_with("organization.directory.user_") {
-            let (Some(id), Some(_)) = (data["id"].as_str(), data["email"].as_str()) else {
+            let (Some(id), Some(email)) = (data["id"].as_str(), data["email"].as_str()) else {
                 return bad("user event without data.id or data.email");
             };
             if let Ok(mut log) = self.webhooks.lock() {
+                match kind {
+                    "organization.directory.user_deleted"
+                        if self.faults.webhook_ignores_deletes => {}
+                    "organization.directory.user_deleted" => {
+                        log.by_email.insert(email.to_ascii_lowercase(), false);
+                    }
+                    _ => {
+                        log.by_email.insert(email.to_ascii_lowercase(), true);
+                    }
+                }
                 match kind {
                     "organization.directory.user_created" if !log.users.insert(id.to_owned()) => {
                         return Outgoing::json(
@@ -208,7 +222,9 @@ impl App {
                             &serde_json::json!({"status": "already provisioned"}),
                         );
                     }
-                    "organization.directory.user_deleted" => {
+                    "organization.directory.user_deleted"
+                        if !self.faults.webhook_ignores_deletes =>
+                    {
                         log.users.remove(id);
                     }
                     _ => {}
@@ -230,6 +246,23 @@ impl App {
                 let mut out = match (req.method.as_str(), req.path.as_str()) {
                     ("GET", "/auth/callback") => app.callback(&req),
                     ("GET", "/login") => app.login(&req),
+                    ("GET", "/internal/users") => {
+                        let email = req.param("email").unwrap_or_default().to_ascii_lowercase();
+                        match app
+                            .webhooks
+                            .lock()
+                            .ok()
+                            .and_then(|l| l.by_email.get(&email).copied())
+                        {
+                            Some(active) => Outgoing::json(
+                                200,
+                                &serde_json::json!({"email": email, "active": active}),
+                            ),
+                            None => {
+                                Outgoing::json(404, &serde_json::json!({"error": "no such user"}))
+                            }
+                        }
+                    }
                     ("POST", "/api/webhooks/scalekit") => {
                         if !app.webhook_delay.is_zero() {
                             tokio::time::sleep(app.webhook_delay).await;

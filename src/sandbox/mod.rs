@@ -319,6 +319,7 @@ impl Sandbox {
             redirect_uris: vec![format!("{}/auth/callback", self.app_url)],
             initiate_login_url: Some(format!("{}/login", self.app_url)),
             webhook_url: Some(format!("{}/api/webhooks/scalekit", self.app_url)),
+            verify_url: Some(format!("{}/internal/users?email={{email}}", self.app_url)),
             endpoints,
             repo_path,
             attestations: BTreeMap::new(),
