@@ -337,3 +337,35 @@ fn launchcheck_network_end_to_end() {
     w.cmd().arg("network").assert().code(2);
     drop(sb);
 }
+
+#[tokio::test]
+async fn a_proxy_that_refuses_the_tunnel_is_named() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let sb = sb().await;
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = format!("http://{}", l.local_addr().unwrap());
+    let _refuser = tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf).await;
+            let _ = s.write_all(b"HTTP/1.1 403 Forbidden\r\n\r\n").await;
+        }
+    });
+    let mut net = sb.net_options(Duration::from_secs(2));
+    net.proxy = launchcheck::net::ProxySetting::Url {
+        url: proxy,
+        no_proxy: vec![],
+    };
+    let r = run_network(
+        net,
+        reach_target(vec![format!("{CDN_HOST}:{}", sb.provider_port())]),
+    )
+    .await;
+    let f = findings_by_host(&r);
+    assert_eq!(f[0].1, Status::Fail, "{f:?}");
+    assert!(
+        f[0].2.contains("the HTTPS proxy refused the tunnel"),
+        "{}",
+        f[0].2
+    );
+}
