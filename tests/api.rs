@@ -2,13 +2,12 @@
 //! (including the omitted-token end and the --max-orgs bound), 401, 429 with Retry-After, 500,
 //! and no repeated request. Loopback only.
 
-use launchcheck::checklist::{self, Embedded};
+mod common;
+use launchcheck::checklist::Embedded;
 use launchcheck::probe::Settings;
 use launchcheck::report::{CheckResult, Report, Status};
-use launchcheck::run::{self, RunOptions};
 use launchcheck::sandbox::{Sandbox, SandboxOptions, provider};
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -30,24 +29,12 @@ async fn run_api(
     sb: &Sandbox,
     tweak: impl FnOnce(&mut launchcheck::config::Target, &mut Settings),
 ) -> Report {
-    let lists = vec![
-        checklist::embedded(Embedded::Sso).unwrap(),
-        checklist::embedded(Embedded::Scim).unwrap(),
-    ];
-    let dir = tempfile::tempdir().unwrap();
-    let mut target = sb.target(dir.path().to_path_buf());
-    let mut settings = Settings {
-        net: sb.net_options(Duration::from_secs(5)),
-        ..Settings::default()
-    };
-    tweak(&mut target, &mut settings);
-    let opts = RunOptions {
-        settings,
-        only: API_CHECKS.iter().map(|s| (*s).to_owned()).collect(),
-        deadline: Duration::from_secs(60),
-        ..RunOptions::default()
-    };
-    run::run(&lists, Arc::new(target), &opts).await.unwrap()
+    let lists = common::embedded(&[Embedded::Sso, Embedded::Scim]);
+    common::run_sandbox(sb, lists, &API_CHECKS, Duration::from_secs(5), |t, o| {
+        tweak(t, &mut o.settings);
+        o.deadline = Duration::from_secs(60);
+    })
+    .await
 }
 
 fn get<'a>(r: &'a Report, id: &str) -> &'a CheckResult {

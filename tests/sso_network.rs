@@ -2,6 +2,7 @@
 //! mode is caught by exactly the check meant to catch it. Everything runs on 127.0.0.1 with the
 //! sandbox's throwaway CA; the resolver refuses any other name.
 
+mod common;
 use launchcheck::checklist::{self, Embedded};
 use launchcheck::probe::Settings;
 use launchcheck::report::{CheckResult, Report, Status};
@@ -41,24 +42,10 @@ async fn run_with(
     timeout: Duration,
     deadline: Duration,
 ) -> Report {
-    let lists: Vec<_> = checklists
-        .iter()
-        .map(|w| checklist::embedded(*w).expect("checklist"))
-        .collect();
-    let dir = tempfile::tempdir().expect("tmp");
-    let target = sb.target(dir.path().to_path_buf());
-    let opts = RunOptions {
-        settings: Settings {
-            net: sb.net_options(timeout),
-            ..Settings::default()
-        },
-        only: only.iter().map(|s| (*s).to_owned()).collect(),
-        deadline,
-        ..RunOptions::default()
-    };
-    run::run(&lists, Arc::new(target), &opts)
-        .await
-        .expect("run")
+    common::run_sandbox(sb, common::embedded(checklists), only, timeout, |_, o| {
+        o.deadline = deadline;
+    })
+    .await
 }
 
 async fn run_sso(sb: &Sandbox, only: &[&str]) -> Report {

@@ -3,11 +3,8 @@
 
 mod common;
 use launchcheck::checklist::{self, Embedded};
-use launchcheck::probe::Settings;
 use launchcheck::report::{CheckResult, Report, Status};
-use launchcheck::run::{self, RunOptions};
 use launchcheck::sandbox::{AppFaults, Sandbox, SandboxOptions};
-use std::sync::Arc;
 use std::time::Duration;
 
 const SIGNATURE: [&str; 7] = [
@@ -41,19 +38,10 @@ async fn run_lists(
     only: &[&str],
     writes: bool,
 ) -> Report {
-    let dir = tempfile::tempdir().unwrap();
-    let opts = RunOptions {
-        settings: Settings {
-            net: sb.net_options(Duration::from_secs(5)),
-            allow_writes: writes,
-            ..Settings::default()
-        },
-        only: only.iter().map(|s| (*s).to_owned()).collect(),
-        ..RunOptions::default()
-    };
-    run::run(&lists, Arc::new(sb.target(dir.path().to_path_buf())), &opts)
-        .await
-        .unwrap()
+    common::run_sandbox(sb, lists, only, Duration::from_secs(5), |_, o| {
+        o.settings.allow_writes = writes;
+    })
+    .await
 }
 
 fn get<'a>(r: &'a Report, id: &str) -> &'a CheckResult {

@@ -134,3 +134,39 @@ repo:
 /// The automated offline checks of the SSO checklist that a healthy app passes.
 pub const SSO_OFFLINE_PASSING: &str =
     "sso.env.*,sso.secrets.*,sso.redirect-uris.rules,sso.https.app-urls";
+
+/// Runs `lists` against a sandbox as a user's config would describe it: the sandbox's target
+/// (with a throwaway repository) and network settings, the `only` ids, and whatever `tweak`
+/// changes before the run.
+pub async fn run_sandbox(
+    sb: &launchcheck::sandbox::Sandbox,
+    lists: Vec<launchcheck::checklist::Checklist>,
+    only: &[&str],
+    timeout: std::time::Duration,
+    tweak: impl FnOnce(&mut launchcheck::config::Target, &mut launchcheck::run::RunOptions),
+) -> launchcheck::report::Report {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut target = sb.target(dir.path().to_path_buf());
+    let mut opts = launchcheck::run::RunOptions {
+        settings: launchcheck::probe::Settings {
+            net: sb.net_options(timeout),
+            ..launchcheck::probe::Settings::default()
+        },
+        only: only.iter().map(|s| (*s).to_owned()).collect(),
+        ..launchcheck::run::RunOptions::default()
+    };
+    tweak(&mut target, &mut opts);
+    launchcheck::run::run(&lists, std::sync::Arc::new(target), &opts)
+        .await
+        .expect("run")
+}
+
+/// The embedded checklists named.
+pub fn embedded(
+    which: &[launchcheck::checklist::Embedded],
+) -> Vec<launchcheck::checklist::Checklist> {
+    which
+        .iter()
+        .map(|w| launchcheck::checklist::embedded(*w).expect("embedded checklist"))
+        .collect()
+}
