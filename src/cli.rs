@@ -514,15 +514,18 @@ fn prepare(which: &[Embedded], a: &CheckArgs) -> Result<(Vec<Checklist>, Target)
 }
 
 fn check(which: &[Embedded], a: &CheckArgs) -> i32 {
-    // Secrets are known as soon as the environment is: redact from the first byte on.
-    let early = Out::new(Redactor::new(
-        [config::vars::CLIENT_SECRET, config::vars::WEBHOOK_SECRET]
-            .iter()
-            .filter_map(|v| std::env::var(v).ok())
-            .map(Secret::new)
-            .collect::<Vec<_>>()
-            .iter(),
-    ));
+    // Secrets are known as soon as the environment (and .env) is: redact from the first byte
+    // on, so even an error about the config cannot print one.
+    let (env_path, env_explicit) = default_if_present(a.env_file.as_deref(), ".env");
+    let known: Vec<Secret> = Env::load(env_path.as_deref(), env_explicit)
+        .map(|env| {
+            [config::vars::CLIENT_SECRET, config::vars::WEBHOOK_SECRET]
+                .iter()
+                .filter_map(|v| env.get(v).map(|s| Secret::new(s.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let early = Out::new(Redactor::new(known.iter()));
     let (lists, target) = match prepare(which, a) {
         Ok(v) => v,
         Err(e) => return usage_error(&early, &e.to_string()),

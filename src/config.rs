@@ -227,15 +227,35 @@ impl Env {
     }
 }
 
+/// A dotenv parse error that names the line and the variable but never shows the value: the
+/// line may hold a secret.
 fn dotenv_error(file: &str, e: &dotenvy::Error) -> YamlError {
     match e {
-        dotenvy::Error::LineParse(line, idx) => YamlError::at(
-            file,
-            0,
-            0,
-            format!("cannot parse line `{line}` at offset {idx}"),
-        )
-        .hint("dotenv lines look like NAME=value"),
+        dotenvy::Error::LineParse(line, idx) => {
+            let first = line.lines().next().unwrap_or_default();
+            let number = std::fs::read_to_string(file)
+                .ok()
+                .and_then(|text| text.lines().position(|l| l == first))
+                .map_or(0, |n| n as u64 + 1);
+            let name: String = first
+                .trim_start()
+                .trim_start_matches("export ")
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let what = if name.is_empty() {
+                "this line".to_owned()
+            } else {
+                format!("the line of {name}")
+            };
+            YamlError::at(
+                file,
+                number,
+                (*idx as u64) + 1,
+                format!("cannot parse {what} (its value is not shown)"),
+            )
+            .hint("dotenv lines look like NAME=value; quote values with spaces or # in them")
+        }
         other => YamlError::at(file, 0, 0, other.to_string()),
     }
 }

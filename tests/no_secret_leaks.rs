@@ -128,3 +128,19 @@ fn the_scanner_reports_the_leak_it_must_not_print() {
     );
     assert_clean("report", &out.stdout);
 }
+
+#[test]
+fn a_malformed_env_file_is_reported_without_its_values() {
+    let w = Work::new();
+    w.write(
+        ".env",
+        &format!("SCALEKIT_ENVIRONMENT_URL=https://acme.scalekit.com\nSCALEKIT_CLIENT_SECRET=\"{CLIENT_SECRET} unterminated\n"),
+    );
+    let out = w.cmd().args(["sso", "--offline"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(".env:"), "{err}");
+    assert!(err.contains("SCALEKIT_CLIENT_SECRET"), "{err}");
+    assert_clean("stderr", &out.stderr);
+    assert_clean("stdout", &out.stdout);
+}
