@@ -77,8 +77,6 @@ pub struct Ctx {
     pub settings: Settings,
     /// The network layer (client, resolver, limits, caches).
     pub net: Arc<Net>,
-    scan: OnceCell<Arc<Result<ScanResult, String>>>,
-    forged_key: OnceCell<Result<Arc<crate::jwt::SigningKey>, String>>,
     shared: std::sync::Mutex<HashMap<String, SharedCell>>,
 }
 
@@ -95,8 +93,6 @@ impl Ctx {
             target,
             settings,
             net,
-            scan: OnceCell::new(),
-            forged_key: OnceCell::new(),
             shared: std::sync::Mutex::new(HashMap::new()),
         })
     }
@@ -151,8 +147,8 @@ impl Ctx {
     /// provider's: anything it signs is forged by construction. Shipping it avoids generating an
     /// RSA key on every run (50–250 ms on the critical path of the IdP-initiated probe).
     pub async fn forged_key(&self) -> Result<Arc<crate::jwt::SigningKey>, String> {
-        self.forged_key
-            .get_or_init(|| async {
+        let key = self
+            .shared("probe.forged_key", || async {
                 use base64::Engine;
                 let b64: String = FORGERY_KEY_B64.split_whitespace().collect();
                 let der = base64::engine::general_purpose::STANDARD
@@ -160,35 +156,32 @@ impl Ctx {
                     .map_err(|e| format!("forgery key: {e}"))?;
                 crate::jwt::SigningKey::from_pkcs8("launchcheck-forged", &der).map(Arc::new)
             })
-            .await
-            .clone()
+            .await;
+        (*key).clone()
     }
 
     /// The repository scan, run on first use (on a blocking thread) and shared afterwards.
     pub async fn repo_scan(&self) -> Arc<Result<ScanResult, String>> {
-        self.scan
-            .get_or_init(|| async {
-                let req = crate::scan::ScanRequest {
-                    root: self.target.repo_path.clone(),
-                    client_secret: self
-                        .target
-                        .client_secret
-                        .as_ref()
-                        .map(|s| s.expose().to_owned()),
-                    webhook_secret: self
-                        .target
-                        .webhook_secret
-                        .as_ref()
-                        .map(|s| s.expose().to_owned()),
-                    ..crate::scan::ScanRequest::default()
-                };
-                let result = tokio::task::spawn_blocking(move || crate::scan::scan(&req))
-                    .await
-                    .unwrap_or_else(|e| Err(format!("repository scan stopped: {e}")));
-                Arc::new(result)
-            })
-            .await
-            .clone()
+        self.shared("probe.repo_scan", || async {
+            let req = crate::scan::ScanRequest {
+                root: self.target.repo_path.clone(),
+                client_secret: self
+                    .target
+                    .client_secret
+                    .as_ref()
+                    .map(|s| s.expose().to_owned()),
+                webhook_secret: self
+                    .target
+                    .webhook_secret
+                    .as_ref()
+                    .map(|s| s.expose().to_owned()),
+                ..crate::scan::ScanRequest::default()
+            };
+            tokio::task::spawn_blocking(move || crate::scan::scan(&req))
+                .await
+                .unwrap_or_else(|e| Err(format!("repository scan stopped: {e}")))
+        })
+        .await
     }
 }
 
