@@ -497,9 +497,11 @@ pub fn color_enabled(no_color: bool) -> bool {
 }
 
 /// Prepares a check run: loads everything, or says why it cannot.
-fn prepare(which: &[Embedded], a: &CheckArgs) -> Result<(Vec<Checklist>, Target), YamlError> {
-    let (env_path, env_explicit) = default_if_present(a.env_file.as_deref(), ".env");
-    let env = Env::load(env_path.as_deref(), env_explicit)?;
+fn prepare(
+    which: &[Embedded],
+    a: &CheckArgs,
+    env: Env,
+) -> Result<(Vec<Checklist>, Target), YamlError> {
     let (cfg_path, cfg_explicit) = default_if_present(a.config.as_deref(), "launchcheck.yaml");
     let target = config::load(cfg_path.as_deref(), cfg_explicit, env)?;
     let lists = load_checklists(which, &a.checklist)?;
@@ -516,17 +518,18 @@ fn prepare(which: &[Embedded], a: &CheckArgs) -> Result<(Vec<Checklist>, Target)
 fn check(which: &[Embedded], a: &CheckArgs) -> i32 {
     // Secrets are known as soon as the environment (and .env) is: redact from the first byte
     // on, so even an error about the config cannot print one.
+    // (A dotenv error never shows a value, so it needs no redaction.)
     let (env_path, env_explicit) = default_if_present(a.env_file.as_deref(), ".env");
-    let known: Vec<Secret> = Env::load(env_path.as_deref(), env_explicit)
-        .map(|env| {
-            [config::vars::CLIENT_SECRET, config::vars::WEBHOOK_SECRET]
-                .iter()
-                .filter_map(|v| env.get(v).map(|s| Secret::new(s.to_owned())))
-                .collect()
-        })
-        .unwrap_or_default();
+    let env = match Env::load(env_path.as_deref(), env_explicit) {
+        Ok(e) => e,
+        Err(e) => return usage_error(&Out::default(), &e.to_string()),
+    };
+    let known: Vec<Secret> = [config::vars::CLIENT_SECRET, config::vars::WEBHOOK_SECRET]
+        .iter()
+        .filter_map(|v| env.get(v).map(|s| Secret::new(s.to_owned())))
+        .collect();
     let early = Out::new(Redactor::new(known.iter()));
-    let (lists, target) = match prepare(which, a) {
+    let (lists, target) = match prepare(which, a, env) {
         Ok(v) => v,
         Err(e) => return usage_error(&early, &e.to_string()),
     };
