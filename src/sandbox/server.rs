@@ -48,27 +48,17 @@ impl Incoming {
     /// A header.
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::net::http::header_values(&self.headers, name).next()
     }
 
     /// A cookie value.
     #[must_use]
     pub fn cookie(&self, name: &str) -> Option<String> {
-        self.header_all("cookie")
+        crate::net::http::header_values(&self.headers, "cookie")
             .flat_map(|c| c.split(';'))
             .filter_map(|kv| kv.trim().split_once('='))
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_owned())
-    }
-
-    fn header_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
-        self.headers
-            .iter()
-            .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
     }
 }
 
