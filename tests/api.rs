@@ -37,12 +37,7 @@ async fn run_api(
     .await
 }
 
-fn get<'a>(r: &'a Report, id: &str) -> &'a CheckResult {
-    r.checks
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no {id}"))
-}
+use common::result as get;
 
 /// (organization, status, message) of each per-organization finding.
 fn per_org(c: &CheckResult) -> HashMap<String, (Status, String)> {

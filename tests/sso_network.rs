@@ -5,7 +5,7 @@
 mod common;
 use launchcheck::checklist::{self, Embedded};
 use launchcheck::probe::Settings;
-use launchcheck::report::{CheckResult, Report, Status};
+use launchcheck::report::{Report, Status};
 use launchcheck::run::{self, RunOptions};
 use launchcheck::sandbox::{AppFaults, Sandbox, SandboxOptions, provider};
 use std::collections::HashMap;
@@ -59,12 +59,7 @@ async fn run_sso(sb: &Sandbox, only: &[&str]) -> Report {
     .await
 }
 
-fn get<'a>(r: &'a Report, id: &str) -> &'a CheckResult {
-    r.checks
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no {id}"))
-}
+use common::result as get;
 
 fn opts(faults: AppFaults) -> SandboxOptions {
     SandboxOptions {

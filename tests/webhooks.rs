@@ -3,7 +3,7 @@
 
 mod common;
 use launchcheck::checklist::{self, Embedded};
-use launchcheck::report::{CheckResult, Report, Status};
+use launchcheck::report::{Report, Status};
 use launchcheck::sandbox::{AppFaults, Sandbox, SandboxOptions};
 use std::time::Duration;
 
@@ -44,12 +44,7 @@ async fn run_lists(
     .await
 }
 
-fn get<'a>(r: &'a Report, id: &str) -> &'a CheckResult {
-    r.checks
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no {id}"))
-}
+use common::result as get;
 
 async fn sandbox(faults: AppFaults, delay: Duration) -> Sandbox {
     Sandbox::start(SandboxOptions {

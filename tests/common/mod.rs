@@ -170,3 +170,14 @@ pub fn embedded(
         .map(|w| launchcheck::checklist::embedded(*w).expect("embedded checklist"))
         .collect()
 }
+
+/// The result of check `id` in a report.
+pub fn result<'a>(
+    r: &'a launchcheck::report::Report,
+    id: &str,
+) -> &'a launchcheck::report::CheckResult {
+    r.checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no {id} in the report"))
+}
